@@ -6,8 +6,14 @@ import { z } from 'zod';
 export const CHECK_NAMES = ['health', 'list_movies', 'indexer_test', 'graphql_ping'] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 
-const httpStatus = z.int().min(100).max(599);
-const headerMap = z.record(z.string(), z.string());
+// Web-standard Response cannot carry 1xx statuses, so neither can a scenario.
+const httpStatus = z.int().min(200).max(599);
+// Names and values a Web-standard Headers object accepts, checked up front so a
+// bad header is a scenario error rather than a failure mid-request.
+const headerMap = z.record(
+  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'header names are HTTP tokens (letters, digits, - and a few symbols)'),
+  z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values are printable Latin-1 text with no CR, LF or NUL'),
+);
 
 export type Behaviour =
   | { type: 'ok' }

@@ -1,0 +1,202 @@
+#!/usr/bin/env node
+// mock-hal command line: serve, scenarios, check, schema.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { DEFAULT_MAX_BODY_BYTES } from './app.ts';
+import { DEFAULT_API_KEY } from './auth.ts';
+import { DEFAULT_JOURNAL_SIZE } from './journal.ts';
+import { ScenarioError, isTimeline, scenarioJsonSchema } from './scenario-model.ts';
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, listScenarios, loadScenarioFile } from './scenario-store.ts';
+import { isLoopback, startMockHal } from './server.ts';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+const HELP = `mock-hal: a stand-in for the API behind HAL, answering from scenarios
+
+Usage:
+  mock-hal serve [options]     run the mock until SIGINT or SIGTERM
+  mock-hal scenarios [--scenarios-dir DIR]
+                               list scenarios with a one-line description
+  mock-hal check FILE...       validate scenario files; names each bad field
+  mock-hal schema              print the scenario JSON Schema
+  mock-hal <command> --help    help for one command
+`;
+
+const SERVE_HELP = `Usage: mock-hal serve [options]
+
+  --host HOST           address to bind (default 127.0.0.1)
+  --port PORT           port to listen on; 0 picks a free one (default 7878)
+  --scenario NAME|FILE  bundled scenario name or a scenario file (default ${DEFAULT_SCENARIO})
+  --scenarios-dir DIR   where scenario names are looked up (default: the bundled scenarios/)
+  --api-key KEY         the key the API accepts (default ${DEFAULT_API_KEY}, or $MOCK_HAL_API_KEY)
+  --control-token TOKEN token the control API requires (or $MOCK_HAL_CONTROL_TOKEN); needed for
+                        remote control when bound to a non-loopback address
+  --journal-size N      requests the journal keeps (default ${DEFAULT_JOURNAL_SIZE})
+  --max-body-bytes N    larger request bodies get 413 (default ${DEFAULT_MAX_BODY_BYTES})
+
+Prints one line when ready: mock-hal listening on http://HOST:PORT (scenario: NAME)
+Example: mock-hal serve --port 0 --scenario degraded
+`;
+
+class UsageError extends Error {}
+
+function positiveInt(value: string | undefined, flag: string, min: number): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > 2 ** 31) {
+    throw new UsageError(`${flag} must be a whole number >= ${min}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+async function serveCommand(args: string[], io: Io): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '7878' },
+      scenario: { type: 'string', default: DEFAULT_SCENARIO },
+      'scenarios-dir': { type: 'string', default: DEFAULT_SCENARIOS_DIR },
+      'api-key': { type: 'string' },
+      'control-token': { type: 'string' },
+      'journal-size': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(SERVE_HELP);
+    return 0;
+  }
+  const port = positiveInt(values.port, '--port', 0) as number;
+  if (port > 65535) throw new UsageError(`--port must be at most 65535, got ${port}`);
+  const apiKey = values['api-key'] ?? process.env.MOCK_HAL_API_KEY ?? DEFAULT_API_KEY;
+  if (apiKey === '') throw new UsageError('--api-key cannot be empty');
+  const controlToken = values['control-token'] ?? (process.env.MOCK_HAL_CONTROL_TOKEN || undefined);
+  const mock = await startMockHal({
+    host: values.host,
+    port,
+    scenario: values.scenario,
+    scenariosDir: values['scenarios-dir'],
+    apiKey,
+    controlToken,
+    journalSize: positiveInt(values['journal-size'], '--journal-size', 1),
+    maxBodyBytes: positiveInt(values['max-body-bytes'], '--max-body-bytes', 1),
+  });
+  if (!isLoopback(values.host) && controlToken === undefined) {
+    io.stderr('mock-hal: bound to a non-loopback address without --control-token: the control API answers loopback clients only\n');
+  }
+  const shownHost = values.host.includes(':') ? `[${values.host}]` : values.host;
+  io.stdout(`mock-hal listening on http://${shownHost}:${mock.port} (scenario: ${mock.scenario().name})\n`);
+  await new Promise<void>((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+      void mock.close().then(resolve);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  return 0;
+}
+
+function scenariosCommand(args: string[], io: Io): number {
+  const { values } = parseArgs({
+    args,
+    options: { 'scenarios-dir': { type: 'string', default: DEFAULT_SCENARIOS_DIR }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout('Usage: mock-hal scenarios [--scenarios-dir DIR]\n\nLists every scenario in the folder with its description and expectation.\n');
+    return 0;
+  }
+  const { scenarios, errors } = listScenarios(values['scenarios-dir']);
+  const width = Math.max(0, ...scenarios.map((scenario) => scenario.name.length));
+  for (const scenario of scenarios) {
+    const expectation = isTimeline(scenario)
+      ? `timeline: ${scenario.phases.map((phase) => `${phase.name}=${phase.expect.status}`).join(' → ')}`
+      : `expects ${scenario.phases[0]?.expect.status}`;
+    io.stdout(`${scenario.name.padEnd(width)}  ${scenario.description} [${expectation}]\n`);
+  }
+  for (const error of errors) io.stderr(`${error.message}\n`);
+  return errors.length > 0 ? 1 : 0;
+}
+
+function checkCommand(args: string[], io: Io): number {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { help: { type: 'boolean', short: 'h' } } });
+  if (values.help) {
+    io.stdout('Usage: mock-hal check FILE...\n\nValidates scenario files against the scenario model; prints each bad field.\n');
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('check needs at least one scenario file: mock-hal check scenarios/degraded.json');
+  let failures = 0;
+  for (const file of positionals) {
+    try {
+      const scenario = loadScenarioFile(file);
+      io.stdout(`${file}: ok (scenario "${scenario.name}", ${scenario.phases.length} phase${scenario.phases.length === 1 ? '' : 's'})\n`);
+    } catch (error) {
+      failures += 1;
+      io.stderr(`${(error as Error).message}\n`);
+    }
+  }
+  return failures > 0 ? 1 : 0;
+}
+
+export async function mockHalMain(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await serveCommand(rest, io);
+      case 'scenarios':
+        return scenariosCommand(rest, io);
+      case 'check':
+        return checkCommand(rest, io);
+      case 'schema':
+        io.stdout(`${JSON.stringify(scenarioJsonSchema(), null, 2)}\n`);
+        return 0;
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"; run mock-hal --help`);
+    }
+  } catch (error) {
+    if (error instanceof ScenarioError) {
+      io.stderr(`mock-hal: ${error.message}\n`);
+      return 2;
+    }
+    const code = (error as NodeJS.ErrnoException).code;
+    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      io.stderr(`mock-hal: ${(error as Error).message}\nRun mock-hal ${command ?? ''} --help for usage.\n`);
+      return 2;
+    }
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+      io.stderr(`mock-hal: cannot listen (${code}): ${(error as Error).message}; pick another --port or --host\n`);
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  process.exitCode = await mockHalMain(process.argv.slice(2));
+}

@@ -1,0 +1,119 @@
+// The GraphQL side of the mock: a Yoga server over a small schema, plus the
+// request inspection the journal and the 400 answers need.
+import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { createSchema, createYoga } from 'graphql-yoga';
+import { MAX_PAGE_SIZE, healthBody, moviePage } from './bodies.ts';
+
+const typeDefs = /* GraphQL */ `
+  type Capability {
+    enabled: Boolean!
+    reason: String!
+  }
+  type Health {
+    status: String!
+    service: String!
+    version: String!
+    timestamp: String!
+    uptime: Int!
+  }
+  type Movie {
+    id: Int!
+    title: String!
+    year: Int!
+    tmdbId: Int!
+    monitored: Boolean!
+    hasFile: Boolean!
+  }
+  type MoviePage {
+    page: Int!
+    pageSize: Int!
+    totalCount: Int!
+    records: [Movie!]!
+  }
+  type Query {
+    health: Health!
+    movies(page: Int = 1, pageSize: Int = 50): MoviePage!
+  }
+`;
+
+export function createGraphqlServer() {
+  return createYoga({
+    schema: createSchema({
+      typeDefs,
+      resolvers: {
+        Query: {
+          health: () => healthBody(),
+          movies: (_root: unknown, args: { page: number; pageSize: number }) => {
+            if (args.page < 1) throw new Error('movies(page): page must be >= 1');
+            if (args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
+              throw new Error(`movies(pageSize): pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
+            }
+            return moviePage(args.page, args.pageSize);
+          },
+        },
+      },
+    }),
+    graphqlEndpoint: '/graphql',
+    graphiql: false,
+    landingPage: false,
+    logging: false,
+  });
+}
+
+export type GraphqlServer = ReturnType<typeof createGraphqlServer>;
+
+export const GRAPHQL_LIMITS = { maxQueryBytes: 16_384, maxDepth: 12, maxTokens: 1_000 } as const;
+
+export type GraphqlInspection =
+  | { ok: true; query: string; operation: string; document: DocumentNode }
+  | { ok: false; error: string; query: string | null };
+
+function selectionDepth(node: { selectionSet?: { selections: readonly unknown[] } }, depth: number): number {
+  const selections = node.selectionSet?.selections ?? [];
+  let deepest = depth;
+  for (const selection of selections) {
+    deepest = Math.max(deepest, selectionDepth(selection as typeof node, depth + 1));
+  }
+  return deepest;
+}
+
+/**
+ * Checks a /graphql body the way the real service's front door would, so that a
+ * guardrail that sends broken JSON or a broken document gets a 400 naming why.
+ */
+export function inspectGraphqlBody(body: string): GraphqlInspection {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, query: null, error: `body is not valid JSON (${(error as Error).message}); send {"query": "..."}` };
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { ok: false, query: null, error: 'body must be a JSON object like {"query": "query { __typename }"}' };
+  }
+  const query = (payload as Record<string, unknown>).query;
+  if (typeof query !== 'string' || query.trim() === '') {
+    return { ok: false, query: null, error: 'body has no "query" string; send {"query": "query { __typename }"}' };
+  }
+  if (Buffer.byteLength(query) > GRAPHQL_LIMITS.maxQueryBytes) {
+    return { ok: false, query: null, error: `query is larger than ${GRAPHQL_LIMITS.maxQueryBytes} bytes` };
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+  } catch (error) {
+    return { ok: false, query, error: `query is not a parseable GraphQL document: ${(error as Error).message}` };
+  }
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  const first = operations[0];
+  if (!first) return { ok: false, query, error: 'document has no operation (query, mutation or subscription)' };
+  for (const operation of operations) {
+    if (selectionDepth(operation, 0) > GRAPHQL_LIMITS.maxDepth) {
+      return { ok: false, query, error: `query is nested deeper than ${GRAPHQL_LIMITS.maxDepth} levels` };
+    }
+  }
+  const operation = first.name ? `${first.operation} ${first.name.value}` : first.operation;
+  return { ok: true, query, operation, document };
+}

@@ -1,0 +1,73 @@
+// Which behaviour answers right now: the active scenario and, for a timeline,
+// which phase the clock is in. Like WireMock's scenario state, but driven by time.
+import type { Behaviour, CheckName, Phase, Scenario } from './scenario-model.ts';
+
+export interface ActivePhase {
+  scenario: Scenario;
+  phase: Phase;
+  index: number;
+  /** Milliseconds left in this phase; null when it lasts forever or is held. */
+  remainingMs: number | null;
+  held: boolean;
+}
+
+export interface ActivateOptions {
+  /** Start the timeline at this phase (0-based). */
+  phase?: number;
+  /** Stay in that phase until told otherwise, for deterministic runs. */
+  hold?: boolean;
+}
+
+export class ScenarioEngine {
+  private scenario: Scenario;
+  private startedAt = 0;
+  private startPhase = 0;
+  private held = false;
+  private readonly now: () => number;
+
+  constructor(scenario: Scenario, now: () => number = Date.now) {
+    this.now = now;
+    this.scenario = scenario;
+    this.activate(scenario);
+  }
+
+  activate(scenario: Scenario, options: ActivateOptions = {}): void {
+    const phase = options.phase ?? 0;
+    if (!Number.isInteger(phase) || phase < 0 || phase >= scenario.phases.length) {
+      throw new RangeError(
+        `phase ${phase} does not exist in scenario "${scenario.name}"; it has phases 0..${scenario.phases.length - 1}`,
+      );
+    }
+    this.scenario = scenario;
+    this.startPhase = phase;
+    this.held = options.hold ?? false;
+    this.startedAt = this.now();
+  }
+
+  active(): ActivePhase {
+    const { phases } = this.scenario;
+    let index = this.startPhase;
+    if (this.held) {
+      return { scenario: this.scenario, phase: phases[index] as Phase, index, remainingMs: null, held: true };
+    }
+    let elapsed = this.now() - this.startedAt;
+    for (;;) {
+      const phase = phases[index] as Phase;
+      const duration = phase.durationMs;
+      // The last phase lasts forever, whatever its duration says.
+      if (duration === undefined || index === phases.length - 1) {
+        return { scenario: this.scenario, phase, index, remainingMs: null, held: false };
+      }
+      if (elapsed < duration) {
+        return { scenario: this.scenario, phase, index, remainingMs: duration - elapsed, held: false };
+      }
+      elapsed -= duration;
+      index += 1;
+    }
+  }
+
+  behaviourFor(check: CheckName): { behaviour: Behaviour; active: ActivePhase } {
+    const active = this.active();
+    return { behaviour: active.phase.endpoints[check] ?? { type: 'ok' }, active };
+  }
+}
