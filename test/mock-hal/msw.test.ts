@@ -1,0 +1,74 @@
+// The msw handlers run the same app in-process: for every shipped scenario and
+// every check, the answer matches the real server's answer.
+import { setupServer } from 'msw/node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMockHalHandlers } from '../../mock-hal/msw-handlers.ts';
+import { CHECK_NAMES } from '../../mock-hal/scenario-model.ts';
+import { listScenarios } from '../../mock-hal/scenario-store.ts';
+import { startMockHal, type MockHal } from '../../mock-hal/server.ts';
+import { describeResponse, smokeRequest } from '../support/smoke-requests.ts';
+
+const KEY = 'kvd_msw_key_abcdef';
+const BASE = 'http://hal.mock.test';
+const inProcess = createMockHalHandlers({ baseUrl: BASE, apiKey: KEY });
+// Requests to the real server are not ours to intercept: let them through.
+const interceptor = setupServer(...inProcess.handlers);
+let real: MockHal;
+
+beforeAll(async () => {
+  interceptor.listen({ onUnhandledFrame: 'bypass' });
+  real = await startMockHal({ apiKey: KEY });
+});
+afterAll(async () => {
+  interceptor.close();
+  await real.close();
+});
+
+type Outcome = { status: number; contentType: string | null; body: string } | { error: string };
+
+async function outcome(request: Request): Promise<Outcome> {
+  try {
+    return await describeResponse(await fetch(request));
+  } catch (error) {
+    // Both transports must fail the same way: a network error or an abort.
+    return { error: (error as Error).name === 'TypeError' ? 'network' : 'abort' };
+  }
+}
+
+const steadyScenarios = listScenarios().scenarios.filter((scenario) => scenario.phases.length === 1);
+
+describe('msw handlers behave as the server does', () => {
+  it.each(steadyScenarios.map((scenario) => [scenario.name]))('%s', async (name) => {
+    inProcess.setScenario(name);
+    await real.setScenario(name);
+    for (const check of CHECK_NAMES) {
+      for (const key of [KEY, null]) {
+        const viaMsw = await outcome(smokeRequest(check, BASE, key, { signal: AbortSignal.timeout(400) }));
+        const viaSocket = await outcome(smokeRequest(check, real.url, key, { signal: AbortSignal.timeout(400) }));
+        expect({ check, key, ...viaMsw }).toEqual({ check, key, ...viaSocket });
+      }
+    }
+  });
+
+  it('journals in-process requests like the server', async () => {
+    inProcess.setScenario('healthy');
+    inProcess.clearRequests();
+    await fetch(smokeRequest('graphql_ping', BASE, KEY));
+    const [entry] = inProcess.requests();
+    expect(entry).toMatchObject({
+      method: 'POST',
+      path: '/graphql',
+      check: 'graphql_ping',
+      status: 200,
+      bodyIsJson: true,
+      graphql: { parseable: true, operation: 'query' },
+      headers: { 'x-api-key': '[REDACTED]' },
+    });
+  });
+
+  it('holds a timeline phase in-process too', async () => {
+    inProcess.setScenario('failure-window', { phase: 1, hold: true });
+    expect((await fetch(smokeRequest('health', BASE, null))).status).toBe(503);
+    expect(() => inProcess.setScenario('failure-window', { phase: 9 })).toThrow(/phase 9 does not exist/);
+  });
+});
