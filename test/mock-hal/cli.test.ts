@@ -16,8 +16,7 @@ describe('mock-hal serve', () => {
     const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--scenario', 'degraded', '--api-key', 'kvd_cli'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    const lines = createInterface({ input: child.stdout });
-    const [line] = (await lines[Symbol.asyncIterator]().next()).value.match(/.+/) as string[];
+    const line = (await createInterface({ input: child.stdout })[Symbol.asyncIterator]().next()).value as string;
     expect(line).toMatch(/^mock-hal listening on http:\/\/127\.0\.0\.1:\d+ \(scenario: degraded\)$/);
     const url = line.split(' ')[3] as string;
     expect((await fetch(`${url}/health`)).status).toBe(503);

@@ -1,0 +1,218 @@
+#!/usr/bin/env node
+// guardrail-harness command line: run, check-telemetry.
+import { realpathSync } from 'node:fs';
+import { relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { ScenarioError } from '../mock-hal/scenario-model.ts';
+import { checkTelemetryMain } from './check-telemetry.ts';
+import { EvidenceError } from './evidence.ts';
+import { killAllGuardrails } from './guardrail-process.ts';
+import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from './reports/index.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HarnessSetupError, runHarness } from './runner.ts';
+import { CommandLineError, splitCommandLine } from './command-line.ts';
+import { FLOWS, type Flow } from './types.ts';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+}
+
+const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+};
+
+const HELP = `guardrail-harness: run the real guardrail scripts against the mock HAL and judge their telemetry
+
+Usage:
+  guardrail-harness run [options]              run flows × scenarios, keep evidence, check it
+  guardrail-harness check-telemetry PATH...    check telemetry files or evidence folders against schema v1
+  guardrail-harness <command> --help           help for one command
+
+Exit status: 0 every check holds, 1 some check failed, 2 the harness could not run.
+`;
+
+const RUN_HELP = `Usage: guardrail-harness run [options]
+
+  --repo DIR             guardrail repository (default: the bundled reference guardrails)
+  --spec ID              spec id passed to the scripts (default ${DEFAULT_SPEC_ID})
+  --flows LIST           comma list of ${FLOWS.join(', ')} (default validate,audit)
+  --scenarios LIST       comma list of scenario names or .json files, in pair order (default healthy,degraded)
+  --scenarios-dir DIR    where scenario names are looked up (default: the bundled scenarios/)
+  --transport MODE       hermetic (default): cargo/npx shims route HAL calls to the project's call_tool and
+                         HAL MCP server; native: the repository's own cargo, call_tool and hal-mcp
+  --mcp-server "CMD"     hermetic: run this MCP server command instead of the built-in HAL server
+  --out DIR              evidence bundles go to DIR/<SPEC-ID>/<pair-id>/ (default ./evidence-bundles)
+  --report-json FILE     also write the JSON report here
+  --junit FILE           also write the JUnit XML report here
+  --markdown FILE        also write the Markdown summary here
+  --timeout SECONDS      kill a guardrail run (its whole process group) after this long (default 120)
+  --telemetry-hal on|off set SPEC_OPS_TELEMETRY_HAL for the scripts (default on)
+  --manifest PATH        SPEC_OPS_CARGO_MANIFEST for the scripts (default ${DEFAULT_MANIFEST})
+  --allow-fail           plan: pass --allow-fail, so a failing baseline must still exit 0
+  --shard I/N            run only slice I of N of the run matrix (deterministic)
+  --concurrency N        parallel runs (default: the number of cores)
+
+The reports (report.json, junit.xml, summary.md) are always written into the bundle too.
+Example: guardrail-harness run --flows validate,audit,plan --scenarios healthy,degraded,timeout
+`;
+
+class UsageError extends Error {}
+
+function list(value: string, flag: string): string[] {
+  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  if (items.length === 0) throw new UsageError(`${flag} needs at least one item`);
+  return items;
+}
+
+function wholeNumber(value: string, flag: string, min: number, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
+
+async function runCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      repo: { type: 'string' },
+      spec: { type: 'string', default: DEFAULT_SPEC_ID },
+      flows: { type: 'string', default: 'validate,audit' },
+      scenarios: { type: 'string', default: 'healthy,degraded' },
+      'scenarios-dir': { type: 'string' },
+      transport: { type: 'string', default: 'hermetic' },
+      'mcp-server': { type: 'string' },
+      out: { type: 'string', default: 'evidence-bundles' },
+      'report-json': { type: 'string' },
+      junit: { type: 'string' },
+      markdown: { type: 'string' },
+      timeout: { type: 'string', default: '120' },
+      'telemetry-hal': { type: 'string', default: 'on' },
+      manifest: { type: 'string', default: DEFAULT_MANIFEST },
+      'allow-fail': { type: 'boolean', default: false },
+      shard: { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(RUN_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const flows = list(values.flows, '--flows');
+  const unknown = flows.filter((flow) => !(FLOWS as readonly string[]).includes(flow));
+  if (unknown.length > 0) throw new UsageError(`--flows: unknown flow ${unknown.join(', ')}; use ${FLOWS.join(', ')}`);
+  if (new Set(flows).size !== flows.length) throw new UsageError('--flows lists a flow twice');
+  const scenarios = list(values.scenarios, '--scenarios');
+  if (new Set(scenarios).size !== scenarios.length) throw new UsageError('--scenarios lists a scenario twice');
+  if (values.transport !== 'hermetic' && values.transport !== 'native') {
+    throw new UsageError(`--transport must be hermetic or native, got "${values.transport}"`);
+  }
+  if (values['mcp-server'] !== undefined && values.transport !== 'hermetic') {
+    throw new UsageError('--mcp-server only applies to --transport hermetic');
+  }
+  if (values['telemetry-hal'] !== 'on' && values['telemetry-hal'] !== 'off') {
+    throw new UsageError(`--telemetry-hal must be on or off, got "${values['telemetry-hal']}"`);
+  }
+  let shard: { index: number; total: number } | undefined;
+  if (values.shard !== undefined) {
+    const match = /^(\d+)\/(\d+)$/.exec(values.shard);
+    if (!match || Number(match[1]) < 1 || Number(match[1]) > Number(match[2])) {
+      throw new UsageError(`--shard must be I/N with 1 <= I <= N (for example 2/4), got "${values.shard}"`);
+    }
+    shard = { index: Number(match[1]), total: Number(match[2]) };
+  }
+  let mcpServer: string[] | undefined;
+  if (values['mcp-server'] !== undefined) {
+    mcpServer = splitCommandLine(values['mcp-server']);
+    if (mcpServer.length === 0) throw new UsageError('--mcp-server needs a command, for example --mcp-server "npx -y hal-mcp"');
+  }
+
+  const report = await runHarness({
+    repo: values.repo,
+    specId: values.spec,
+    flows: flows as Flow[],
+    scenarios,
+    scenariosDir: values['scenarios-dir'],
+    transport: values.transport,
+    mcpServer,
+    out: values.out,
+    timeoutSeconds: wholeNumber(values.timeout, '--timeout', 1, 86_400),
+    telemetryHal: values['telemetry-hal'] === 'on',
+    manifest: values.manifest,
+    baselineAllowFail: values['allow-fail'],
+    shard,
+    concurrency: values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, '--concurrency', 1, 64),
+    onRunDone: (run) => io.stderr(`${formatProgressLine(run)}\n`),
+  });
+
+  const written = await writeReports(report);
+  if (values['report-json']) await writeJsonReport(values['report-json'], report);
+  if (values.junit) await writeJunitReport(values.junit, report);
+  if (values.markdown) await writeMarkdownReport(values.markdown, report);
+  const shown = (path: string) => relative(process.cwd(), path) || '.';
+  io.stdout(`${renderConsoleSummary(report)}\n`);
+  io.stdout(`\nEvidence: ${shown(report.bundleDir)}\n`);
+  io.stdout(`Reports:  ${[written.json, written.junit, written.markdown, values['report-json'], values.junit, values.markdown].filter(Boolean).map((path) => shown(path as string)).join(', ')}\n`);
+  return report.ok ? 0 : 1;
+}
+
+export async function harnessMain(argv: string[], io: Io = processIo): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'run':
+        return await runCommand(rest, io);
+      case 'check-telemetry':
+        return await checkTelemetryMain(rest, io);
+      case undefined:
+      case '--help':
+      case '-h':
+      case 'help':
+        io.stdout(HELP);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command "${command}"; run guardrail-harness --help`);
+    }
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (
+      error instanceof UsageError ||
+      error instanceof HarnessSetupError ||
+      error instanceof ScenarioError ||
+      error instanceof EvidenceError ||
+      error instanceof CommandLineError ||
+      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+    ) {
+      io.stderr(`guardrail-harness: ${(error as Error).message}\n`);
+      if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+        io.stderr(`Run guardrail-harness ${command ?? ''} --help for usage.\n`);
+      }
+      return 2;
+    }
+    throw error;
+  }
+}
+
+function isEntryPoint(): boolean {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) {
+  // Stopping the harness stops every guardrail it started, not just itself.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      killAllGuardrails('SIGKILL');
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    });
+  }
+  process.exitCode = await harnessMain(process.argv.slice(2));
+}

@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# /spec-ops-audit: runs the HAL smoke; writes spec-audit telemetry. Exit 1 when HAL failed.
+set -euo pipefail
+case ${BASH_SOURCE[0]} in */*) here=${BASH_SOURCE[0]%/*} ;; *) here=. ;; esac
+# shellcheck source=../common.sh
+. "$here/../common.sh"
+
+SPEC_OPS_USAGE_NAME=spec_ops_audit.sh
+SPEC_OPS_USAGE="usage: spec_ops_audit.sh <SPEC-ID> [--manifest-path P]"
+spec_ops_parse_args basic "$@"
+spec_ops_smoke_stage spec-audit spec-ops-audit "audit guardrail bootstrap"

@@ -1,0 +1,43 @@
+// Small helpers every report format shares, so a run is named and judged the same way everywhere.
+import type { CheckResult, RunReport } from '../types.ts';
+
+/** `scenario` or `scenario/phase`. */
+export function runLabel(run: Pick<RunReport, 'scenario' | 'phase'>): string {
+  return run.phase === undefined ? run.scenario : `${run.scenario}/${run.phase}`;
+}
+
+export function failedChecks(run: RunReport): CheckResult[] {
+  return run.checks.filter((check) => check.status === 'failed');
+}
+
+export function runPassed(run: RunReport): boolean {
+  return failedChecks(run).length === 0;
+}
+
+export interface CheckCounts {
+  passed: number;
+  failed: number;
+  notApplicable: number;
+}
+
+export function countChecks(checks: readonly CheckResult[]): CheckCounts {
+  const counts: CheckCounts = { passed: 0, failed: 0, notApplicable: 0 };
+  for (const check of checks) {
+    if (check.status === 'passed') counts.passed++;
+    else if (check.status === 'failed') counts.failed++;
+    else counts.notApplicable++;
+  }
+  return counts;
+}
+
+export function formatDuration(ms: number): string {
+  if (!Number.isFinite(ms) || ms < 0) return '?';
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+export function formatExit(code: number | null): string {
+  return code === null ? 'none' : String(code);
+}
