@@ -8,7 +8,7 @@ import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Behaviour, Expectation, Scenario } from '../mock-hal/scenario-model.ts';
 import { DEFAULT_SCENARIOS_DIR } from '../mock-hal/scenario-store.ts';
-import { startMockHal, toScenario } from '../mock-hal/server.ts';
+import { startMockHal, toScenario, type MockHalHandle } from '../mock-hal/server.ts';
 import { checkTransition, judgeRun, readTelemetry, observedStatus } from './checks.ts';
 import { createBundle, writeRunEvidence, type PairRunInput } from './evidence.ts';
 import { runGuardrailProcess } from './guardrail-process.ts';
@@ -54,7 +54,19 @@ export interface HarnessOptions {
   shard?: { index: number; total: number };
   pairId?: string;
   onRunDone?: (run: RunReport) => void;
+  /**
+   * Starts the mock for one run (default: an in-process startMockHal on a free
+   * loopback port). The container module plugs in here.
+   */
+  mockFactory?: MockFactory;
 }
+
+export type MockFactory = (scenario: Scenario, apiKey: string) => Promise<MockHalHandle>;
+
+const inProcessMock =
+  (scenariosDir: string): MockFactory =>
+  (scenario, apiKey) =>
+    startMockHal({ scenario, apiKey, scenariosDir });
 
 /** A problem with the request itself: the CLI answers it with exit 2. */
 export class HarnessSetupError extends Error {
@@ -180,7 +192,7 @@ interface RunContext {
   telemetryHal: boolean;
   manifest: string;
   baselineAllowFail: boolean;
-  scenariosDir: string;
+  mockFactory: MockFactory;
   bundle: Awaited<ReturnType<typeof createBundle>>;
 }
 
@@ -194,7 +206,7 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
   const repoDir = join(workDir, 'repo');
   const apiKey = `kvd_harness_${randomBytes(12).toString('hex')}`;
   const phase = spec.phaseIndex === undefined ? undefined : spec.scenario.phases[spec.phaseIndex];
-  const mock = await startMockHal({ scenario: spec.scenario, apiKey, scenariosDir: ctx.scenariosDir });
+  const mock = await ctx.mockFactory(spec.scenario, apiKey);
   try {
     if (spec.phaseIndex !== undefined) await mock.setScenario(spec.scenario, { phase: spec.phaseIndex, hold: true });
     await cloneSnapshot(ctx.snapshot, repoDir);
@@ -345,7 +357,7 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
       telemetryHal: options.telemetryHal ?? true,
       manifest: options.manifest ?? DEFAULT_MANIFEST,
       baselineAllowFail: options.baselineAllowFail ?? false,
-      scenariosDir,
+      mockFactory: options.mockFactory ?? inProcessMock(scenariosDir),
       bundle,
     };
     const outcomes = await pool(runs, options.concurrency ?? availableParallelism(), async (spec) => {

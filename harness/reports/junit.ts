@@ -39,7 +39,8 @@ export function escapeXmlAttr(text: string): string {
 const MAX_ATTR_CHARS = 1000;
 
 function shortAttr(text: string): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
+  // Only XML whitespace is folded; other control characters get the same visible escape as in the body.
+  const flat = text.replace(/[\t\n\r ]+/g, ' ').trim();
   return flat.length > MAX_ATTR_CHARS ? `${flat.slice(0, MAX_ATTR_CHARS - 3)}...` : flat;
 }
 

@@ -9,6 +9,8 @@ export function mdText(text: string): string {
     .replace(/\r\n?|\n/g, ' ')
     // Control characters (ANSI colours from a script's output) would be invisible or garble the page.
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    // A lone surrogate cannot be written as UTF-8; say so the same way the file would.
+    .replace(/[\uD800-\uDFFF]/gu, '\uFFFD')
     .replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`);
 }
 

@@ -320,7 +320,7 @@ describe('options', () => {
   });
 
   it('checks stage fields by the expected command when the command is broken', () => {
-    const data = { ...clone(SYNTHETIC['implement'] as Record<string, unknown>), command: 'implement' };
+    const data: Record<string, unknown> = { ...clone(SYNTHETIC['implement'] as Record<string, unknown>), command: 'implement' };
     delete data['lock_status'];
     const problems = validateTelemetry(data, { expectedCommand: 'implement' }).problems;
     expect(problems).toContain('lock_status: missing, expected one of locked|failed');
@@ -419,10 +419,16 @@ describe('reading files', () => {
     it('refuses a huge file without reading it', async () => {
       const path = join(dir, 'huge.json');
       await writeFile(path, '{}');
-      await truncate(path, MAX_TELEMETRY_BYTES + 1);
+      // Sparse, so it costs no disk; its size (not a 5 MiB read) must be what gets reported.
+      await truncate(path, 64 * 1024 * 1024);
       const result = await read(path);
       expect(result.ok).toBe(false);
-      expect(result.problems).toEqual([expect.stringMatching(/^file is 5\.0 MiB, over the 5\.0 MiB limit for telemetry; refusing to read it/)]);
+      expect(result.problems).toEqual([expect.stringMatching(/^file is 64\.0 MiB, over the 5\.0 MiB limit for telemetry; refusing to read it/)]);
+      await truncate(path, MAX_TELEMETRY_BYTES + 1);
+      expect((await read(path)).problems[0]).toMatch(/refusing to read it/);
+      await truncate(path, MAX_TELEMETRY_BYTES);
+      // At the limit it is read (and then fails as NUL bytes, not as too big).
+      expect((await read(path)).problems[0]).toMatch(/NUL bytes/);
     });
 
     it('reports a folder', async () => {

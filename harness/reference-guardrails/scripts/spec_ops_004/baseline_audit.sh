@@ -8,7 +8,7 @@
 # Writes a Markdown report to FILE. Exit 0 passed, 1 failed, 2 usage error.
 set -euo pipefail
 case ${BASH_SOURCE[0]} in */*) here=${BASH_SOURCE[0]%/*} ;; *) here=. ;; esac
-# shellcheck source=common.sh
+# shellcheck source=SCRIPTDIR/common.sh
 . "$here/common.sh"
 
 SPEC_OPS_USAGE_NAME=baseline_audit.sh
@@ -54,7 +54,7 @@ esac
 [[ -n $output ]] || spec_ops_usage_error "missing --output FILE"
 
 SPEC_OPS_ROOT=$(spec_ops_repo_root)
-cd -- "$SPEC_OPS_ROOT"
+cd -- "$SPEC_OPS_ROOT" || exit 1
 output=$(spec_ops_abs "$output")
 manifest=${manifest_flag:-${SPEC_OPS_CARGO_MANIFEST:-$SPEC_OPS_DEFAULT_MANIFEST}}
 manifest_abs=$(spec_ops_abs "$manifest")

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016,SC2034 # jq programs are single-quoted; globals are read by the commands
 # Shared helpers for the SPEC-OPS-004 guardrail commands. Sourced, not run.
 #
 # Provides: argument parsing, repo root / evidence dir / session id, the stage
@@ -134,7 +135,7 @@ spec_ops_init() {
   SPEC_OPS_STAGE=$1
   SPEC_OPS_COMMAND=$2
   SPEC_OPS_ROOT=$(spec_ops_repo_root)
-  cd -- "$SPEC_OPS_ROOT"
+  cd -- "$SPEC_OPS_ROOT" || exit 1
 
   if [[ -n ${SPEC_OPS_SESSION_ID:-} ]]; then
     local sid_re='^[A-Za-z0-9][A-Za-z0-9._:+-]*$'
@@ -282,9 +283,8 @@ SPEC_OPS_TELEMETRY_MARK=': __spec_ops_telemetry__'
 # no line of it starts with ":"), the line SPEC_OPS_TELEMETRY_MARK, then
 # @sh-quoted shell assignments.
 SPEC_OPS_JQ_HAL_JUDGE='
-  def ws: . == 32 or . == 9 or . == 10 or . == 13;
-  def trim: explode | until(length == 0 or (.[0] | ws | not); .[1:])
-    | until(length == 0 or (.[-1] | ws | not); .[:-1]) | implode;
+  def ws: . == " " or . == "\n" or . == "\t" or . == "\r";
+  def trim: until(. == "" or (.[0:1] | ws | not); .[1:]) | until(. == "" or (.[-1:] | ws | not); .[:-1]);
   def redact: ($ENV.SPEC_OPS_REDACT_VALUE // "") as $k
     | if $k == "" then . else split($k) | join("[REDACTED]") end;
   def parse: try {v: fromjson} catch null;
@@ -423,10 +423,10 @@ spec_ops_hal_smoke() {
     rcs[i]=$rc
   done
 
-  local judged now prefix="$hal_dir/$stamp-hal-"
+  local judged="" now prefix="$hal_dir/$stamp-hal-" found=0
   local -a hal_verdict=() hal_reason=() hal_http=() hal_capture=() hal_fallback=() hal_stderr=()
   spec_ops_now now '%Y-%m-%dT%H:%M:%SZ'
-  if ! judged=$(SPEC_OPS_REDACT_VALUE=$key jq -nr \
+  if ! SPEC_OPS_REDACT_VALUE=$key jq -nr \
     --arg names "${SPEC_OPS_HAL_CHECKS[*]}" \
     --rawfile o0 "$work/out0" --rawfile o1 "$work/out1" --rawfile o2 "$work/out2" --rawfile o3 "$work/out3" \
     --rawfile e0 "$work/err0" --rawfile e1 "$work/err1" --rawfile e2 "$work/err2" --rawfile e3 "$work/err3" \
@@ -437,16 +437,32 @@ spec_ops_hal_smoke() {
     --arg command "$SPEC_OPS_COMMAND" --arg specId "$SPEC_OPS_SPEC_ID" \
     --arg sessionId "$SPEC_OPS_SESSION" --arg timestamp "$now" --arg log "$SPEC_OPS_LOG" \
     --arg scenario "${SPEC_OPS_SCENARIO:-}" --arg hal_on "${SPEC_OPS_HAL_ON:-0}" \
-    "$SPEC_OPS_JQ_TELEMETRY_DEFS $SPEC_OPS_JQ_HAL_JUDGE"); then
+    "$SPEC_OPS_JQ_TELEMETRY_DEFS $SPEC_OPS_JQ_HAL_JUDGE" >"$work/judged"; then
     spec_ops_log ERROR "HAL smoke failed: could not judge the results with jq"
     SPEC_OPS_HAL_FAILED=("${SPEC_OPS_HAL_CHECKS[@]}")
     SPEC_OPS_HAL_STATUS=failed
     return 0
   fi
-  # Split at the first mark line (the telemetry document cannot contain it).
-  # Cut by length: pattern removal on the long tail would be quadratic.
-  SPEC_OPS_HAL_TELEMETRY=${judged%%$'\n'"$SPEC_OPS_TELEMETRY_MARK"$'\n'*}
-  eval "${judged:${#SPEC_OPS_HAL_TELEMETRY}+${#SPEC_OPS_TELEMETRY_MARK}+2}"
+  # Telemetry lines up to the first mark line (pretty JSON cannot contain it),
+  # then the assignments. Read from a file: pattern cuts on a long string are slow.
+  {
+    while IFS= read -r line; do
+      if [[ $line == "$SPEC_OPS_TELEMETRY_MARK" ]]; then
+        found=1
+        break
+      fi
+      SPEC_OPS_HAL_TELEMETRY+=$line$'\n'
+    done
+    if ((found == 1)); then
+      judged=$(cat)
+    fi
+  } <"$work/judged"
+  if ((found == 1)); then
+    eval "$judged"
+  else
+    SPEC_OPS_HAL_TELEMETRY=""
+    spec_ops_log ERROR "HAL smoke: unexpected output from the jq judge"
+  fi
 
   local capture verdict reason
   for i in 0 1 2 3; do

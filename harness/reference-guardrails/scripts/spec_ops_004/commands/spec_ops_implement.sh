@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # jq programs are single-quoted on purpose
 # /spec-ops-implement: takes the implement lock; writes spec-implement telemetry.
 set -euo pipefail
 case ${BASH_SOURCE[0]} in */*) here=${BASH_SOURCE[0]%/*} ;; *) here=. ;; esac
-# shellcheck source=../common.sh
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$here/../common.sh"
 
 SPEC_OPS_USAGE_NAME=spec_ops_implement.sh
@@ -14,6 +15,7 @@ lock="$SPEC_OPS_EVIDENCE_DIR/implement.lock"
 lock_status=locked
 exit_code=0
 [[ ! -e $lock ]] || spec_ops_log WARN "replacing existing lock $lock"
+locked_at=""
 spec_ops_now locked_at '%Y-%m-%dT%H:%M:%SZ'
 if spec_ops_write_cmd "$lock" jq -n --arg specId "$SPEC_OPS_SPEC_ID" --arg sessionId "$SPEC_OPS_SESSION" \
   --arg lockedAt "$locked_at" '{specId: $specId, sessionId: $sessionId, lockedAt: $lockedAt}'; then

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016 # jq programs are single-quoted on purpose
 # /spec-ops-unlock: releases the implement lock; writes spec-unlock telemetry.
 set -euo pipefail
 case ${BASH_SOURCE[0]} in */*) here=${BASH_SOURCE[0]%/*} ;; *) here=. ;; esac
-# shellcheck source=../common.sh
+# shellcheck source=SCRIPTDIR/../common.sh
 . "$here/../common.sh"
 
 SPEC_OPS_USAGE_NAME=spec_ops_unlock.sh
