@@ -35,7 +35,7 @@ const SERVE_HELP = `Usage: mock-hal serve [options]
 
   --host HOST           address to bind (default 127.0.0.1)
   --port PORT           port to listen on; 0 picks a free one (default 7878)
-  --scenario NAME|FILE  bundled scenario name or a scenario file (default ${DEFAULT_SCENARIO})
+  --scenario NAME|FILE  bundled scenario name or a scenario file (default ${DEFAULT_SCENARIO}, or $MOCK_HAL_SCENARIO)
   --scenarios-dir DIR   where scenario names are looked up (default: the bundled scenarios/)
   --api-key KEY         the key the API accepts (default ${DEFAULT_API_KEY}, or $MOCK_HAL_API_KEY)
   --control-token TOKEN token the control API requires (or $MOCK_HAL_CONTROL_TOKEN); needed for
@@ -63,7 +63,7 @@ async function serveCommand(args: string[], io: Io): Promise<number> {
     options: {
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '7878' },
-      scenario: { type: 'string', default: DEFAULT_SCENARIO },
+      scenario: { type: 'string', default: process.env.MOCK_HAL_SCENARIO || DEFAULT_SCENARIO },
       'scenarios-dir': { type: 'string', default: DEFAULT_SCENARIOS_DIR },
       'api-key': { type: 'string' },
       'control-token': { type: 'string' },

@@ -43,20 +43,24 @@ export class ServerProcessTransport implements Transport {
   onmessage?: ((message: JSONRPCMessage) => void) | undefined;
   validate: (value: unknown) => JSONRPCMessage;
 
-  /** Settles once the process has exited and its stdio has closed. */
+  /** Settles once the server process itself has exited. */
   readonly exited: Promise<void>;
   private readonly child: ChildProcess;
   private readonly spawned: Promise<void>;
   private started = false;
   private hasExited = false;
+  private hasClosed = false;
   private partial = '';
   private readonly early: JSONRPCMessage[] = [];
 
   constructor(options: ServerProcessOptions) {
     this.validate = options.validate ?? defaultValidate;
+    // Its own process group, so that stopping it also stops whatever it started
+    // (npx runs the real server as a grandchild).
     this.child = spawn(options.command, [...options.args], {
       env: options.env,
       stdio: ['pipe', 'pipe', 'inherit'],
+      detached: true,
     });
     this.spawned = new Promise((resolve, reject) => {
       this.child.once('spawn', () => resolve());
@@ -65,17 +69,18 @@ export class ServerProcessTransport implements Transport {
     // Settle quietly if nobody is listening yet; start() reports the failure.
     this.spawned.catch(() => {});
     this.exited = new Promise((resolve) => {
-      this.child.once('close', () => {
+      const done = (): void => {
         this.hasExited = true;
         resolve();
-        if (this.started) this.onclose?.();
-      });
-      // A process that never started never closes.
-      this.child.once('error', () => {
-        this.hasExited = true;
-        resolve();
-      });
+      };
+      this.child.once('exit', done);
+      // A process that never started never exits.
+      this.child.once('error', done);
     });
+    this.child.once('close', () => this.markClosed());
+    // stdout closes only when every process holding it is gone: a leftover
+    // grandchild must not keep requests waiting on a server that has died.
+    this.child.once('exit', () => setTimeout(() => this.markClosed(), 200).unref());
     this.child.stdout!.setEncoding('utf8');
     this.child.stdout!.on('data', (chunk: string) => this.receive(chunk));
     this.child.stdin!.on('error', (error) => this.onerror?.(error));
@@ -87,6 +92,12 @@ export class ServerProcessTransport implements Transport {
 
   get isRunning(): boolean {
     return !this.hasExited;
+  }
+
+  private markClosed(): void {
+    if (this.hasClosed) return;
+    this.hasClosed = true;
+    if (this.started) this.onclose?.();
   }
 
   private receive(chunk: string): void {
@@ -113,7 +124,7 @@ export class ServerProcessTransport implements Transport {
     await this.spawned;
     this.started = true;
     for (const message of this.early.splice(0)) this.onmessage?.(message);
-    if (this.hasExited) this.onclose?.();
+    if (this.hasClosed) this.onclose?.();
   }
 
   send(message: JSONRPCMessage): Promise<void> {
@@ -128,23 +139,38 @@ export class ServerProcessTransport implements Transport {
     });
   }
 
-  /** Sends `signal` now and SIGKILL if the process outlives `graceMs`; resolves once it is gone. */
+  private signalGroup(signal: NodeJS.Signals): void {
+    const pid = this.child.pid;
+    if (pid === undefined) return;
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // The group is gone already.
+    }
+  }
+
+  /**
+   * Sends `signal` to the server's process group, SIGKILL if the server outlives
+   * `graceMs`, and finally SIGKILL to anything left in the group: nothing it
+   * started may outlive a forced stop.
+   */
   async kill(signal: NodeJS.Signals = 'SIGTERM', graceMs = 1000): Promise<void> {
-    if (this.hasExited) return;
-    this.child.kill(signal);
-    const escalate = setTimeout(() => this.child.kill('SIGKILL'), graceMs);
-    await this.exited;
-    clearTimeout(escalate);
+    if (this.child.pid === undefined) return;
+    if (!this.hasExited) {
+      this.signalGroup(signal);
+      const escalate = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
+      await this.exited;
+      clearTimeout(escalate);
+    }
+    this.signalGroup('SIGKILL');
   }
 
   /** Closes stdin so the server can exit by itself, then escalates as the SDK's transport does. */
   async close(): Promise<void> {
     if (!this.hasExited) {
       this.child.stdin?.end();
-      const timer = (ms: number) => new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), ms).unref());
-      if ((await Promise.race([this.exited, timer(CLOSE_GRACE_MS)])) === 'late') {
-        await this.kill('SIGTERM', CLOSE_GRACE_MS);
-      }
+      const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_GRACE_MS).unref());
+      if ((await Promise.race([this.exited, late])) === 'late') await this.kill('SIGTERM', CLOSE_GRACE_MS);
     }
     this.partial = '';
   }

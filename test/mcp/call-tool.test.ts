@@ -181,7 +181,9 @@ describe('call_tool against real servers', () => {
     afterAll(() => hal.setScenario('healthy'));
 
     async function hangingCall(extraArgs: string[], env: NodeJS.ProcessEnv) {
-      const pidFile = path.join(tmp.dir, `server-${Math.random().toString(36).slice(2)}.pid`);
+      const id = Math.random().toString(36).slice(2);
+      const pidFile = path.join(tmp.dir, `server-${id}.pid`);
+      const helperPidFile = path.join(tmp.dir, `helper-${id}.pid`);
       const result = await runCallTool(
         [
           '--tool',
@@ -194,21 +196,25 @@ describe('call_tool against real servers', () => {
           '--',
           '/bin/bash',
           '-c',
-          `echo $$ > '${pidFile}'; exec '${NODE}' '${HAL_SERVER}'`,
+          // A helper the server started, deaf to SIGTERM and holding the stdout pipe.
+          `(trap '' TERM; exec sleep 60) & echo $! > '${helperPidFile}'; echo $$ > '${pidFile}'; exec '${NODE}' '${HAL_SERVER}'`,
         ],
         env,
       );
       const pid = Number(readFileSync(pidFile, 'utf8').trim());
-      return { result, pid };
+      const helperPid = Number(readFileSync(helperPidFile, 'utf8').trim());
+      return { result, pid, helperPid };
     }
 
-    it('--timeout 1: exits non-zero, and the server process is gone', async () => {
-      const { result, pid } = await hangingCall(['--timeout', '1'], cleanEnv());
+    it('--timeout 1: exits non-zero, and the server and what it started are gone', async () => {
+      const { result, pid, helperPid } = await hangingCall(['--timeout', '1'], cleanEnv());
       expect(result.code).not.toBe(0);
       expect(result.stderr).toMatch(/timed out after 1 s waiting for tool `http-get`/);
       expect(result.stdout).toBe('');
       expect(pid).toBeGreaterThan(0);
       expect(isAlive(pid)).toBe(false);
+      // Reaped by init once killed; poll rather than race that.
+      await expect.poll(() => isAlive(helperPid)).toBe(false);
       // The request did reach the API and was left unanswered.
       await expect
         .poll(async () => (await hal.requests()).some((e) => e.check === 'list_movies' && e.status === null))

@@ -408,8 +408,8 @@ spec_ops_hal_smoke() {
 
   local work
   work=$(mktemp -d "${TMPDIR:-/tmp}/spec-ops-hal.XXXXXX")
-  # shellcheck disable=SC2064 # expand now: the path is fixed
-  trap "rm -rf -- '$work'" EXIT
+  SPEC_OPS__WORK=$work
+  trap 'rm -rf -- "$SPEC_OPS__WORK"' EXIT
 
   local -a rcs=() tools=(http-get http-get http-post http-post)
   local rc
