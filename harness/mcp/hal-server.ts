@@ -7,6 +7,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { redact, secretValues, substituteSecrets } from './secrets.ts';
 
+const TR=(m:string)=>process.stderr.write(`[hal ${((performance.timeOrigin+performance.now())%100000).toFixed(0)} (+${performance.now().toFixed(0)})] ${m}\n`);
 export const HAL_SERVER_NAME = 'hal-mcp';
 export const HAL_SERVER_VERSION = '0.0.0-testkit';
 
@@ -71,8 +72,8 @@ async function perform(method: Method, input: HalRequest, env: NodeJS.ProcessEnv
   const init: RequestInit = { method, headers };
   if (sendsBody && input.body !== undefined) init.body = substituteSecrets(input.body, env);
   try {
-    const response = await fetch(substituteSecrets(input.url, env), init);
-    const bodyText = await response.text();
+    TR('fetch');const response = await fetch(substituteSecrets(input.url, env), init);
+    TR('headers');const bodyText = await response.text();
     const headerLines: string[] = [];
     response.headers.forEach((value, name) => headerLines.push(`${name}: ${value}`));
     const text =
@@ -130,7 +131,7 @@ export async function serveHalOverStdio(env: NodeJS.ProcessEnv = process.env): P
     // A client that vanished mid-answer shows up as EPIPE on stdout.
     process.stdout.once('error', () => resolve());
   });
-  await server.connect(new StdioServerTransport());
+  await server.connect(new StdioServerTransport());TR('connected');
   await hungUp;
   await server.close().catch(() => {});
 }

@@ -143,7 +143,7 @@ export class ServerProcessTransport implements Transport {
     const pid = this.child.pid;
     if (pid === undefined) return;
     try {
-      process.kill(pid, signal);
+      process.kill(-pid, signal);
     } catch {
       // The group is gone already.
     }
