@@ -8,10 +8,9 @@ import { DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, Redactor, apiKeyFromHeaders, 
 import { createControlApi, type ControlAccess } from './control-api.ts';
 import { createGraphqlServer, inspectGraphqlBody, type GraphqlInspection } from './graphql.ts';
 import { Journal, type JournalEntry } from './journal.ts';
+import { resolveLimits, type Limits } from './limits.ts';
 import type { CheckName, Scenario } from './scenario-model.ts';
 import { ScenarioEngine } from './scenario-engine.ts';
-
-export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 export interface MockHalAppOptions {
   scenario: Scenario;
@@ -19,8 +18,7 @@ export interface MockHalAppOptions {
   resolveScenario: (ref: string) => Scenario;
   apiKey?: string;
   apiKeyHeaders?: readonly string[];
-  maxBodyBytes?: number;
-  journalSize?: number;
+  limits?: Partial<Limits>;
   /** More values to redact in the journal besides the API key. */
   secrets?: readonly string[];
   control?: ControlAccess;
@@ -30,6 +28,7 @@ export interface MockHalAppOptions {
 
 export interface MockHalApp {
   app: Hono;
+  limits: Limits;
   engine: ScenarioEngine;
   journal: Journal;
 }
@@ -99,9 +98,10 @@ function pagingParam(c: Context, names: string[], fallback: number, max: number)
 export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
   const apiKeyHeaders = (options.apiKeyHeaders ?? DEFAULT_API_KEY_HEADERS).map((name) => name.toLowerCase());
-  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const limits = resolveLimits(options.limits);
+  const maxBodyBytes = limits.maxBodyBytes;
   const engine = new ScenarioEngine(options.scenario);
-  const journal = new Journal(options.journalSize);
+  const journal = new Journal(limits.journalSize);
   const redactor = new Redactor([apiKey, ...(options.secrets ?? [])], apiKeyHeaders);
   const yoga = createGraphqlServer();
   const app = new Hono<{ Variables: Variables }>();
@@ -222,7 +222,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   app.post(
     '/graphql',
     async (c, next) => {
-      c.set('graphql', inspectGraphqlBody(c.get('rawBody')));
+      c.set('graphql', inspectGraphqlBody(c.get('rawBody'), limits));
       await next();
     },
     serve(
@@ -263,5 +263,5 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     return jsonResponse({ error: 'Internal Server Error', message: `mock-hal failed: ${error.message}` }, 500);
   });
 
-  return { app: app as unknown as Hono, engine, journal };
+  return { app: app as unknown as Hono, limits, engine, journal };
 }

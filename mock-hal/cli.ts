@@ -3,9 +3,8 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { DEFAULT_MAX_BODY_BYTES } from './app.ts';
 import { DEFAULT_API_KEY } from './auth.ts';
-import { DEFAULT_JOURNAL_SIZE } from './journal.ts';
+import { DEFAULT_LIMITS, LIMIT_FLAGS } from './limits.ts';
 import { ScenarioError, isTimeline, scenarioJsonSchema } from './scenario-model.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, listScenarios, loadScenarioFile } from './scenario-store.ts';
 import { isLoopback, startMockHal } from './server.ts';
@@ -40,8 +39,9 @@ const SERVE_HELP = `Usage: mock-hal serve [options]
   --api-key KEY         the key the API accepts (default ${DEFAULT_API_KEY}, or $MOCK_HAL_API_KEY)
   --control-token TOKEN token the control API requires (or $MOCK_HAL_CONTROL_TOKEN); needed for
                         remote control when bound to a non-loopback address
-  --journal-size N      requests the journal keeps (default ${DEFAULT_JOURNAL_SIZE})
-  --max-body-bytes N    larger request bodies get 413 (default ${DEFAULT_MAX_BODY_BYTES})
+
+Limits (each a whole number):
+${LIMIT_FLAGS.map(({ key, flag, what }) => `  ${`${flag} N`.padEnd(30)}${what} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
 
 Prints one line when ready: mock-hal listening on http://HOST:PORT (scenario: NAME)
 Example: mock-hal serve --port 0 --scenario degraded
@@ -67,8 +67,7 @@ async function serveCommand(args: string[], io: Io): Promise<number> {
       'scenarios-dir': { type: 'string', default: DEFAULT_SCENARIOS_DIR },
       'api-key': { type: 'string' },
       'control-token': { type: 'string' },
-      'journal-size': { type: 'string' },
-      'max-body-bytes': { type: 'string' },
+      ...Object.fromEntries(LIMIT_FLAGS.map(({ flag }) => [flag.slice(2), { type: 'string' as const }])),
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -88,8 +87,9 @@ async function serveCommand(args: string[], io: Io): Promise<number> {
     scenariosDir: values['scenarios-dir'],
     apiKey,
     controlToken,
-    journalSize: positiveInt(values['journal-size'], '--journal-size', 1),
-    maxBodyBytes: positiveInt(values['max-body-bytes'], '--max-body-bytes', 1),
+    limits: Object.fromEntries(
+      LIMIT_FLAGS.map(({ key, flag }) => [key, positiveInt((values as Record<string, unknown>)[flag.slice(2)] as string | undefined, flag, 1)]),
+    ),
   });
   if (!isLoopback(values.host) && controlToken === undefined) {
     io.stderr('mock-hal: bound to a non-loopback address without --control-token: the control API answers loopback clients only\n');

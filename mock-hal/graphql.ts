@@ -3,6 +3,7 @@
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { createSchema, createYoga } from 'graphql-yoga';
 import { MAX_PAGE_SIZE, healthBody, moviePage } from './bodies.ts';
+import { DEFAULT_LIMITS, type Limits } from './limits.ts';
 
 const typeDefs = /* GraphQL */ `
   type Capability {
@@ -62,7 +63,7 @@ export function createGraphqlServer() {
 
 export type GraphqlServer = ReturnType<typeof createGraphqlServer>;
 
-export const GRAPHQL_LIMITS = { maxQueryBytes: 16_384, maxDepth: 12, maxTokens: 1_000 } as const;
+export type GraphqlLimits = Pick<Limits, 'graphqlMaxQueryBytes' | 'graphqlMaxDepth' | 'graphqlMaxTokens'>;
 
 export type GraphqlInspection =
   | { ok: true; query: string; operation: string; document: DocumentNode }
@@ -81,7 +82,7 @@ function selectionDepth(node: { selectionSet?: { selections: readonly unknown[] 
  * Checks a /graphql body the way the real service's front door would, so that a
  * guardrail that sends broken JSON or a broken document gets a 400 naming why.
  */
-export function inspectGraphqlBody(body: string): GraphqlInspection {
+export function inspectGraphqlBody(body: string, limits: GraphqlLimits = DEFAULT_LIMITS): GraphqlInspection {
   let payload: unknown;
   try {
     payload = JSON.parse(body);
@@ -95,12 +96,12 @@ export function inspectGraphqlBody(body: string): GraphqlInspection {
   if (typeof query !== 'string' || query.trim() === '') {
     return { ok: false, query: null, error: 'body has no "query" string; send {"query": "query { __typename }"}' };
   }
-  if (Buffer.byteLength(query) > GRAPHQL_LIMITS.maxQueryBytes) {
-    return { ok: false, query: null, error: `query is larger than ${GRAPHQL_LIMITS.maxQueryBytes} bytes` };
+  if (Buffer.byteLength(query) > limits.graphqlMaxQueryBytes) {
+    return { ok: false, query: null, error: `query is larger than ${limits.graphqlMaxQueryBytes} bytes` };
   }
   let document: DocumentNode;
   try {
-    document = parse(query, { maxTokens: GRAPHQL_LIMITS.maxTokens });
+    document = parse(query, { maxTokens: limits.graphqlMaxTokens });
   } catch (error) {
     return { ok: false, query, error: `query is not a parseable GraphQL document: ${(error as Error).message}` };
   }
@@ -110,8 +111,8 @@ export function inspectGraphqlBody(body: string): GraphqlInspection {
   const first = operations[0];
   if (!first) return { ok: false, query, error: 'document has no operation (query, mutation or subscription)' };
   for (const operation of operations) {
-    if (selectionDepth(operation, 0) > GRAPHQL_LIMITS.maxDepth) {
-      return { ok: false, query, error: `query is nested deeper than ${GRAPHQL_LIMITS.maxDepth} levels` };
+    if (selectionDepth(operation, 0) > limits.graphqlMaxDepth) {
+      return { ok: false, query, error: `query is nested deeper than ${limits.graphqlMaxDepth} levels` };
     }
   }
   const operation = first.name ? `${first.operation} ${first.name.value}` : first.operation;

@@ -1,8 +1,6 @@
 // The request journal: what the mock received, bounded so a long soak cannot grow
 // memory without limit. Modelled on WireMock's request journal.
 
-export const DEFAULT_JOURNAL_SIZE = 1000;
-
 export interface JournalEntry {
   id: number;
   /** ISO-8601 time the request arrived. */
@@ -34,7 +32,7 @@ export class Journal {
   private nextId = 1;
   readonly capacity: number;
 
-  constructor(capacity = DEFAULT_JOURNAL_SIZE) {
+  constructor(capacity: number) {
     if (!Number.isInteger(capacity) || capacity < 1) {
       throw new RangeError(`journal size must be a whole number >= 1, got ${capacity}`);
     }

@@ -5,6 +5,7 @@ import { createMockHalApp } from './app.ts';
 import { DEFAULT_API_KEY } from './auth.ts';
 import type { FaultAdapter } from './behaviours.ts';
 import type { JournalEntry } from './journal.ts';
+import type { Limits } from './limits.ts';
 import type { Scenario, ScenarioInput } from './scenario-model.ts';
 import type { ActivateOptions } from './scenario-engine.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from './scenario-store.ts';
@@ -17,8 +18,7 @@ export interface MockHalHandlersOptions {
   scenariosDir?: string;
   apiKey?: string;
   apiKeyHeaders?: readonly string[];
-  journalSize?: number;
-  maxBodyBytes?: number;
+  limits?: Partial<Limits>;
 }
 
 export interface MockHalHandlers {
@@ -51,8 +51,7 @@ export function createMockHalHandlers(options: MockHalHandlersOptions = {}): Moc
     resolveScenario: (ref) => resolveScenario(ref, scenariosDir),
     apiKey: options.apiKey ?? DEFAULT_API_KEY,
     apiKeyHeaders: options.apiKeyHeaders,
-    journalSize: options.journalSize,
-    maxBodyBytes: options.maxBodyBytes,
+    limits: options.limits,
     faultsFor: (c) => fetchFaults(c.req.raw),
   });
   return {

@@ -8,6 +8,7 @@ import { createMockHalApp } from './app.ts';
 import { DEFAULT_API_KEY } from './auth.ts';
 import type { FaultAdapter } from './behaviours.ts';
 import type { JournalEntry } from './journal.ts';
+import type { Limits } from './limits.ts';
 import { parseScenario, type Scenario, type ScenarioInput } from './scenario-model.ts';
 import type { ActivateOptions } from './scenario-engine.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from './scenario-store.ts';
@@ -22,8 +23,7 @@ export interface StartMockHalOptions {
   apiKey?: string;
   apiKeyHeaders?: readonly string[];
   controlToken?: string;
-  journalSize?: number;
-  maxBodyBytes?: number;
+  limits?: Partial<Limits>;
   secrets?: readonly string[];
 }
 
@@ -85,13 +85,12 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
   const scenariosDir = options.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
   const host = options.host ?? '127.0.0.1';
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
-  const { app, engine, journal } = createMockHalApp({
+  const { app, engine, journal, limits } = createMockHalApp({
     scenario: toScenario(options.scenario ?? DEFAULT_SCENARIO, scenariosDir),
     resolveScenario: (ref) => resolveScenario(ref, scenariosDir),
     apiKey,
     apiKeyHeaders: options.apiKeyHeaders,
-    maxBodyBytes: options.maxBodyBytes,
-    journalSize: options.journalSize,
+    limits: options.limits,
     secrets: options.secrets,
     control: {
       token: options.controlToken,
@@ -104,13 +103,22 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
-    const started = serve({ fetch: app.fetch, hostname: host, port: options.port ?? 0 }, () => resolve(started as Server));
+    const started = serve(
+      { fetch: app.fetch, hostname: host, port: options.port ?? 0, serverOptions: {
+          maxHeaderSize: limits.maxHeaderBytes,
+          // Node checks the request timeouts on this interval (30 s by default), so a
+          // short timeout needs a short interval to mean anything.
+          connectionsCheckingInterval: Math.min(1_000, limits.headersTimeoutMs, limits.requestTimeoutMs),
+        },
+      },
+      () => resolve(started as Server),
+    );
     (started as Server).once('error', reject);
   });
   // A slow client must not hold a socket forever; hang scenarios are not affected
   // because these limits bound receiving the request, not sending the answer.
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.requestTimeout = limits.requestTimeoutMs;
 
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;

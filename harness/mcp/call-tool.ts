@@ -8,7 +8,6 @@ import { redact, secretValues, SECRET_ENV_PREFIX } from './secrets.ts';
 import { ServerProcessTransport, safeEnvironment } from './server-process.ts';
 
 /** Seconds; replaces the 30 s default when set and `--timeout` is absent. */
-const TR=(m:string)=>process.stderr.write(`[cli ${((performance.timeOrigin+performance.now())%100000).toFixed(0)} (+${performance.now().toFixed(0)})] ${m}\n`);
 export const CALL_TOOL_TIMEOUT_ENV = 'GUARDRAIL_HARNESS_CALL_TOOL_TIMEOUT';
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 
@@ -179,14 +178,12 @@ export async function callToolMain(
   const request = parsed.request;
   const serverLabel = [request.command, ...request.commandArgs].join(' ');
 
-  TR('parsed');
   // Spawn first: the server starts up while this process loads the SDK.
   const transport = new ServerProcessTransport({
     command: request.command,
     args: request.commandArgs,
     env: { ...safeEnvironment(env), ...request.serverEnv },
   });
-  TR('spawned');
   const timeoutMs = request.timeoutSeconds * 1000;
   const deadline = new AbortController();
   let timedOut = false;
@@ -207,12 +204,11 @@ export async function callToolMain(
       import('@modelcontextprotocol/sdk/client/index.js'),
       import('@modelcontextprotocol/sdk/types.js'),
     ]);
-    TR('imported');
     transport.validate = (value) => JSONRPCMessageSchema.parse(value);
     const mcp = new Client({ name: 'call_tool', version: '0.1.0' });
     client = mcp;
     await mcp.connect(transport, requestOptions);
-    started = true;TR('connected');
+    started = true;
     // Both requests go out together; the listing only serves to tell an unknown
     // tool (an error here) from a known tool that failed (a result, exit 0).
     const listing = mcp.listTools(undefined, requestOptions);
@@ -223,7 +219,7 @@ export async function callToolMain(
       const offered = tools.map((t) => t.name).join(', ') || 'none';
       return fail(`the server \`${serverLabel}\` has no tool \`${request.tool}\` (it offers: ${offered})`, EXIT_FAILURE);
     }
-    const result = await call;TR('result');
+    const result = await call;
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (error) {
@@ -235,8 +231,10 @@ export async function callToolMain(
       );
     }
     if (deadline.signal.aborted) return fail(`cancelled while calling tool \`${request.tool}\`; the server was stopped`, EXIT_FAILURE);
-    if (!started && (error as NodeJS.ErrnoException).code === 'ENOENT') {
-      return fail(`could not start the MCP server: \`${request.command}\` was not found; check the command after \`--\``, EXIT_FAILURE);
+    const spawnError = error as NodeJS.ErrnoException;
+    if (!started && spawnError.syscall?.startsWith('spawn')) {
+      const why = spawnError.code === 'ENOENT' ? 'was not found' : `could not be run (${spawnError.message})`;
+      return fail(`could not start the MCP server: \`${request.command}\` ${why}; check the command after \`--\``, EXIT_FAILURE);
     }
     if (!transport.isRunning) {
       return fail(
@@ -250,7 +248,7 @@ export async function callToolMain(
     options.signal?.removeEventListener('abort', onOuterAbort);
     // A server stuck on a hanging request would not notice stdin closing: stop it outright.
     if (deadline.signal.aborted) await transport.kill('SIGTERM', 1000);
-    TR('closing');if (client) await client.close().catch(() => {});
+    if (client) await client.close().catch(() => {});
     else await transport.close();
   }
 }

@@ -3,11 +3,10 @@
 // scripts' HAL smoke can run without the network or the npm registry.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { redact, secretValues, substituteSecrets } from './secrets.ts';
 
-const TR=(m:string)=>process.stderr.write(`[hal ${((performance.timeOrigin+performance.now())%100000).toFixed(0)} (+${performance.now().toFixed(0)})] ${m}\n`);
 export const HAL_SERVER_NAME = 'hal-mcp';
 export const HAL_SERVER_VERSION = '0.0.0-testkit';
 
@@ -72,8 +71,8 @@ async function perform(method: Method, input: HalRequest, env: NodeJS.ProcessEnv
   const init: RequestInit = { method, headers };
   if (sendsBody && input.body !== undefined) init.body = substituteSecrets(input.body, env);
   try {
-    TR('fetch');const response = await fetch(substituteSecrets(input.url, env), init);
-    TR('headers');const bodyText = await response.text();
+    const response = await fetch(substituteSecrets(input.url, env), init);
+    const bodyText = await response.text();
     const headerLines: string[] = [];
     response.headers.forEach((value, name) => headerLines.push(`${name}: ${value}`));
     const text =
@@ -131,7 +130,19 @@ export async function serveHalOverStdio(env: NodeJS.ProcessEnv = process.env): P
     // A client that vanished mid-answer shows up as EPIPE on stdout.
     process.stdout.once('error', () => resolve());
   });
-  await server.connect(new StdioServerTransport());TR('connected');
+  const transport = new StdioServerTransport();
+  // Node loads its fetch implementation on first use, which costs tens of
+  // milliseconds. Pay that while the client digests our initialize answer, not
+  // while it waits for the tool result.
+  const send = transport.send.bind(transport);
+  let warmed = false;
+  transport.send = async (message: JSONRPCMessage) => {
+    await send(message);
+    if (warmed) return;
+    warmed = true;
+    setImmediate(() => void globalThis.Response);
+  };
+  await server.connect(transport);
   await hungUp;
   await server.close().catch(() => {});
 }

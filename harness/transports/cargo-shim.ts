@@ -8,7 +8,6 @@ import path from 'node:path';
 import { callToolMain } from '../mcp/call-tool.ts';
 import { FORWARDED_SIGNALS, ShimRecorder, exitCodeForSignal, findRealTool, runInherited } from './shim-common.ts';
 
-const TR=(m:string)=>process.stderr.write(`[cargo ${((performance.timeOrigin+performance.now())%100000).toFixed(0)} (+${performance.now().toFixed(0)})] ${m}\n`);
 export const CALL_TOOL_PACKAGE = 'codex-mcp-client';
 export const CALL_TOOL_BIN = 'call_tool';
 /** Cargo's exit code for its own errors. */
@@ -114,7 +113,7 @@ function shellQuote(word: string): string {
 }
 
 export async function cargoShimMain(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
-  TR('start');const recorder = new ShimRecorder('cargo', argv, env);
+  const recorder = new ShimRecorder('cargo', argv, env);
   const invocation = parseCallToolInvocation(argv);
   if (invocation === null) {
     const real = findRealTool('cargo', env);
@@ -170,7 +169,7 @@ export async function cargoShimMain(argv: readonly string[], env: NodeJS.Process
     recorder.finish('call_tool', sigCode, `stopped by ${stoppedBy}`);
     return sigCode;
   }
-  recorder.finish('call_tool', code, `manifest ${lookup.manifest}`);TR('done');
+  recorder.finish('call_tool', code, `manifest ${lookup.manifest}`);
   return code;
 }
 

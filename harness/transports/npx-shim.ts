@@ -3,7 +3,6 @@
 // every other npx use goes to the real npx.
 import { FORWARDED_SIGNALS, MCP_SERVER_ENV, ShimRecorder, exitCodeForSignal, findRealTool, runInherited } from './shim-common.ts';
 
-const TR=(m:string)=>process.stderr.write(`[npx ${((performance.timeOrigin+performance.now())%100000).toFixed(0)} (+${performance.now().toFixed(0)})] ${m}\n`);
 export const HAL_PACKAGE = 'hal-mcp';
 
 const NPX_FLAGS = new Set(['-y', '--yes', '-q', '--quiet', '--no-install', '--prefer-offline']);
@@ -71,10 +70,8 @@ export async function npxShimMain(argv: readonly string[], env: NodeJS.ProcessEn
       process.exit(exitCodeForSignal(sig));
     });
   }
-  TR('start');
   const { serveHalOverStdio } = await import('../mcp/hal-server.ts');
-  TR('imported');
-  await serveHalOverStdio(env);TR('eof');
+  await serveHalOverStdio(env);
   recorder.finish('hal-mcp', 0, halArgs.length > 0 ? `ignored arguments: ${halArgs.join(' ')}` : undefined);
   return 0;
 }

@@ -1,4 +1,6 @@
 // The HAL MCP server, driven by call_tool over stdio against the mock API.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
@@ -63,6 +65,48 @@ describe('HAL server over stdio', () => {
       expect(JSON.stringify(invalid.content)).toMatch(/Input validation error/);
     } finally {
       await client.close();
+    }
+  });
+
+  it('every tool sends its own method; only POST, PUT and PATCH carry a body and a content type', async () => {
+    const seen: Array<{ method: string; body: string; type: string | undefined; key: string | undefined }> = [];
+    const echo = createServer((req, res) => {
+      let body = '';
+      req.setEncoding('utf8').on('data', (c: string) => (body += c));
+      req.on('end', () => {
+        seen.push({ method: req.method ?? '', body, type: req.headers['content-type'], key: req.headers['x-key']?.toString() });
+        res.writeHead(200, { 'content-type': 'text/plain' }).end(req.method === 'HEAD' ? undefined : `${req.method} ok`);
+      });
+    });
+    await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(echo.address() as AddressInfo).port}/thing`;
+    const client = new Client({ name: 'test', version: '0' });
+    await client.connect(
+      new StdioClientTransport({ command: NODE, args: [HAL_SERVER], env: { HAL_SECRET_K: 'k-value' }, stderr: 'pipe' }),
+    );
+    try {
+      const texts: string[] = [];
+      for (const tool of ['http-get', 'http-head', 'http-options', 'http-delete']) {
+        const r = await client.callTool({ name: tool, arguments: { url, headers: { 'X-Key': '{secrets.k}' } } });
+        texts.push((r.content as Array<{ text: string }>)[0]!.text);
+      }
+      for (const tool of ['http-post', 'http-put', 'http-patch']) {
+        const r = await client.callTool({ name: tool, arguments: { url, body: 'v={secrets.k}', contentType: 'text/x-test' } });
+        texts.push((r.content as Array<{ text: string }>)[0]!.text);
+      }
+      expect(seen).toEqual([
+        { method: 'GET', body: '', type: undefined, key: 'k-value' },
+        { method: 'HEAD', body: '', type: undefined, key: 'k-value' },
+        { method: 'OPTIONS', body: '', type: undefined, key: 'k-value' },
+        { method: 'DELETE', body: '', type: undefined, key: 'k-value' },
+        { method: 'POST', body: 'v=k-value', type: 'text/x-test', key: undefined },
+        { method: 'PUT', body: 'v=k-value', type: 'text/x-test', key: undefined },
+        { method: 'PATCH', body: 'v=k-value', type: 'text/x-test', key: undefined },
+      ]);
+      expect(texts.map(bodyOf)).toEqual(['GET ok', '', 'OPTIONS ok', 'DELETE ok', 'POST ok', 'PUT ok', 'PATCH ok']);
+    } finally {
+      await client.close();
+      await new Promise<void>((resolve) => echo.close(() => resolve()));
     }
   });
 

@@ -12,7 +12,7 @@ const KEY = 'kvd_test_key_0123456789';
 let mock: MockHal;
 
 beforeAll(async () => {
-  mock = await startMockHal({ apiKey: KEY, journalSize: 50 });
+  mock = await startMockHal({ apiKey: KEY, limits: { journalSize: 50 } });
 });
 afterAll(() => mock.close());
 beforeEach(async () => {
@@ -244,7 +244,7 @@ describe('bad input', () => {
   });
 
   it('oversized body: 413, declared or chunked, and the server keeps serving', async () => {
-    const small = await startMockHal({ apiKey: KEY, maxBodyBytes: 1024 });
+    const small = await startMockHal({ apiKey: KEY, limits: { maxBodyBytes: 1024 } });
     try {
       const declared = await fetch(`${small.url}/api/v3/indexer/test`, { method: 'POST', headers: { apikey: KEY }, body: 'x'.repeat(2048) });
       expect(declared.status).toBe(413);
@@ -261,6 +261,35 @@ describe('bad input', () => {
       expect((await fetch(`${small.url}/health`)).status).toBe(200);
     } finally {
       await small.close();
+    }
+  });
+
+  it('bounds headers (431), GraphQL tokens (400) and slow clients (cut off), each configurable', async () => {
+    const bounded = await startMockHal({
+      apiKey: KEY,
+      limits: { maxHeaderBytes: 2048, graphqlMaxTokens: 50, headersTimeoutMs: 300, requestTimeoutMs: 300 },
+    });
+    try {
+      expect((await fetch(`${bounded.url}/health`, { headers: { 'x-padding': 'p'.repeat(4096) } })).status).toBe(431);
+      const manyTokens = await fetch(`${bounded.url}/graphql`, {
+        method: 'POST',
+        headers: { apikey: KEY },
+        body: JSON.stringify({ query: `query { ${'__typename '.repeat(60)}}` }),
+      });
+      expect(manyTokens.status).toBe(400);
+      expect((await manyTokens.json()).errors[0].message).toMatch(/more th\w+ 50 tokens/);
+      const started = performance.now();
+      const closed = await new Promise<string>((resolve) => {
+        const socket = connect(bounded.port, '127.0.0.1', () => socket.write('GET /health HTTP/1.1\r\nHost: x\r\n'));
+        let data = '';
+        socket.on('data', (chunk) => (data += chunk));
+        socket.on('close', () => resolve(data));
+      });
+      expect(closed).toMatch(/^(HTTP\/1\.1 408|)/);
+      expect(performance.now() - started).toBeLessThan(10_000);
+      expect((await fetch(`${bounded.url}/health`)).status).toBe(200);
+    } finally {
+      await bounded.close();
     }
   });
 
