@@ -29,7 +29,8 @@ case "$("$NODE_BIN" -p 'process.arch')" in
 esac
 
 CONTEXT=$(mktemp -d "${TMPDIR:-/tmp}/mock-hal-image.XXXXXX")
-trap 'rm -rf "$CONTEXT"' EXIT
+BUILD_LOG=$(mktemp "${TMPDIR:-/tmp}/mock-hal-image-build.XXXXXX")
+trap 'rm -rf "$CONTEXT" "$BUILD_LOG"' EXIT
 ROOTFS="$CONTEXT/rootfs"
 mkdir -p "$ROOTFS/usr/local/bin" "$ROOTFS/etc" "$ROOTFS/tmp"
 chmod 1777 "$ROOTFS/tmp"
@@ -71,11 +72,15 @@ tags=(-t mock-hal:local -t "mock-hal:$VERSION")
 if [ -z "${DOCKER_BUILDKIT:-}" ] && ! docker buildx version >/dev/null 2>&1; then export DOCKER_BUILDKIT=0; fi
 
 started=$(date +%s)
-docker build -q "${tags[@]}" \
+# The build's output is shown only when it fails (the legacy builder's deprecation notice is noise).
+if ! docker build -q "${tags[@]}" \
   --label org.opencontainers.image.title=mock-hal \
   --label "org.opencontainers.image.version=$VERSION" \
   --label "org.opencontainers.image.description=Mock HAL (FROM scratch, Node $NODE_VERSION, $ARCH)" \
-  "$CONTEXT" >/dev/null
+  "$CONTEXT" >"$BUILD_LOG" 2>&1; then
+  cat "$BUILD_LOG" >&2
+  die "docker build failed"
+fi
 # Rebuilds leave the previous image untagged; drop those, not anything else.
 docker image prune -f --filter label=org.opencontainers.image.title=mock-hal >/dev/null || true
 

@@ -82,7 +82,7 @@ function stage(dest: string): void {
       filter: (source) => !(basename(source) === 'node_modules' && dirname(source) === dir),
     });
   }
-  process.stdout.write(`staged ${packages.length} packages: ${packages.map((dir) => relative(join(ROOT, 'node_modules'), dir)).join(' ')}\n`);
+  process.stdout.write(`stage-app: mock-hal with ${packages.length} runtime packages (${RUNTIME_ROOTS.join(', ')} and their dependencies)\n`);
 }
 
 const dest = process.argv[2];

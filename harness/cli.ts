@@ -1,14 +1,16 @@
 #!/usr/bin/env node
-// guardrail-harness command line: run, check-telemetry.
+// guardrail-harness command line: run, check-telemetry, gaps, report.
 import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ScenarioError } from '../mock-hal/scenario-model.ts';
 import { checkTelemetryMain } from './check-telemetry.ts';
-import { EvidenceError } from './evidence.ts';
+import { EvidenceError, writeFileAtomic } from './evidence.ts';
+import { buildGapsJson, detectGaps, renderGaps } from './gaps.ts';
 import { killAllGuardrails } from './guardrail-process.ts';
 import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from './reports/index.ts';
+import { writeHtmlReport } from './reports/html.ts';
 import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HarnessSetupError, runHarness } from './runner.ts';
 import { CommandLineError, splitCommandLine } from './command-line.ts';
 import { FLOWS, type Flow } from './types.ts';
@@ -28,9 +30,42 @@ const HELP = `guardrail-harness: run the real guardrail scripts against the mock
 Usage:
   guardrail-harness run [options]              run flows × scenarios, keep evidence, check it
   guardrail-harness check-telemetry PATH...    check telemetry files or evidence folders against schema v1
+  guardrail-harness report BUNDLE_DIR          write the bundle's self-contained HTML report (index.html)
+  guardrail-harness gaps [options]             probe a repository for each known guardrail gap
   guardrail-harness <command> --help           help for one command
 
 Exit status: 0 every check holds, 1 some check failed, 2 the harness could not run.
+`;
+
+const GAPS_HELP = `Usage: guardrail-harness gaps [options]
+
+Runs the flows and scenarios that probe each known gap and prints one row per gap:
+present, closed, or not-testable (with why), and the evidence that decided it.
+Gaps: baseline-exit, hal-failure-propagation, artifact-on-failure, manifest-path,
+graphql-escaping, status-by-body, hal-summary-flag, secret-leak.
+Probes: validate, audit and plan under healthy, offline and error-bodies (503/401/500 with JSON
+bodies; plan gets a failing baseline there), and validate under healthy with SPEC_OPS_TELEMETRY_HAL=0.
+
+  --repo DIR             guardrail repository (default: the bundled reference guardrails); never modified
+  --spec ID              spec id passed to the scripts (default ${DEFAULT_SPEC_ID})
+  --out DIR              evidence bundles go to DIR/<SPEC-ID>/<pair-id>-gaps[-hal-off]/ (default ./evidence-bundles)
+  --report-json FILE     also write { ok, gaps: [{ id, state, reason, evidence }], bundles } here
+  --concurrency N        parallel runs per probe (default: the number of cores)
+
+Exit status: 0 no testable gap is present, 1 some gap is present, 2 the probes could not run.
+`;
+
+const REPORT_HELP = `Usage: guardrail-harness report BUNDLE_DIR [--out FILE]
+
+Writes a self-contained HTML report of an evidence bundle (the pair folder,
+evidence-bundles/<SPEC-ID>/<pair-id>/): each flow's runs side by side with the
+telemetry fields that differ highlighted, a timeline of every run's HAL requests,
+the checks with failures first, and links to every evidence file. It needs no
+network and opens from file://.
+
+  --out FILE             where to write it (default BUNDLE_DIR/index.html); links stay relative
+
+Example: guardrail-harness report evidence-bundles/SPEC-KIT-018/20261124T170553Z-62bcab
 `;
 
 const RUN_HELP = `Usage: guardrail-harness run [options]
@@ -47,6 +82,7 @@ const RUN_HELP = `Usage: guardrail-harness run [options]
   --report-json FILE     also write the JSON report here
   --junit FILE           also write the JUnit XML report here
   --markdown FILE        also write the Markdown summary here
+  --html                 also write the HTML report, index.html, into the bundle
   --timeout SECONDS      kill a guardrail run (its whole process group) after this long (default 120)
   --telemetry-hal on|off set SPEC_OPS_TELEMETRY_HAL for the scripts (default on)
   --manifest PATH        SPEC_OPS_CARGO_MANIFEST for the scripts (default ${DEFAULT_MANIFEST})
@@ -89,6 +125,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       'report-json': { type: 'string' },
       junit: { type: 'string' },
       markdown: { type: 'string' },
+      html: { type: 'boolean', default: false },
       timeout: { type: 'string', default: '120' },
       'telemetry-hal': { type: 'string', default: 'on' },
       manifest: { type: 'string', default: DEFAULT_MANIFEST },
@@ -154,11 +191,61 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   if (values['report-json']) await writeJsonReport(values['report-json'], report);
   if (values.junit) await writeJunitReport(values.junit, report);
   if (values.markdown) await writeMarkdownReport(values.markdown, report);
+  const html = values.html ? await writeHtmlReport(report.bundleDir) : undefined;
   const shown = (path: string) => relative(process.cwd(), path) || '.';
   io.stdout(`${renderConsoleSummary(report)}\n`);
   io.stdout(`\nEvidence: ${shown(report.bundleDir)}\n`);
-  io.stdout(`Reports:  ${[written.json, written.junit, written.markdown, values['report-json'], values.junit, values.markdown].filter(Boolean).map((path) => shown(path as string)).join(', ')}\n`);
+  io.stdout(`Reports:  ${[written.json, written.junit, written.markdown, html, values['report-json'], values.junit, values.markdown].filter(Boolean).map((path) => shown(path as string)).join(', ')}\n`);
   return report.ok ? 0 : 1;
+}
+
+async function gapsCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      repo: { type: 'string' },
+      spec: { type: 'string', default: DEFAULT_SPEC_ID },
+      out: { type: 'string', default: 'evidence-bundles' },
+      'report-json': { type: 'string' },
+      concurrency: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    io.stdout(GAPS_HELP);
+    return 0;
+  }
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const result = await detectGaps({
+    repo: values.repo,
+    specId: values.spec,
+    out: values.out,
+    concurrency: values.concurrency === undefined ? undefined : wholeNumber(values.concurrency, '--concurrency', 1, 64),
+  });
+  for (const probe of result.probes) await writeReports(probe.report);
+  if (values['report-json']) await writeFileAtomic(values['report-json'], `${JSON.stringify(buildGapsJson(result), null, 2)}\n`);
+  io.stdout(renderGaps(result));
+  io.stdout(`\nEvidence: ${result.probes.map((probe) => relative(process.cwd(), probe.report.bundleDir) || '.').join(', ')}\n`);
+  return result.ok ? 0 : 1;
+}
+
+async function reportCommand(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  if (values.help) {
+    io.stdout(REPORT_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) {
+    throw new UsageError('report needs one BUNDLE_DIR, the pair folder: guardrail-harness report evidence-bundles/SPEC-KIT-018/<pair-id>');
+  }
+  const path = await writeHtmlReport(positionals[0] as string, values.out);
+  io.stdout(`Report: ${relative(process.cwd(), path) || path}\n`);
+  return 0;
 }
 
 export async function harnessMain(argv: string[], io: Io = processIo): Promise<number> {
@@ -169,6 +256,10 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
         return await runCommand(rest, io);
       case 'check-telemetry':
         return await checkTelemetryMain(rest, io);
+      case 'report':
+        return await reportCommand(rest, io);
+      case 'gaps':
+        return await gapsCommand(rest, io);
       case undefined:
       case '--help':
       case '-h':

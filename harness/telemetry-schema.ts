@@ -225,7 +225,8 @@ export function describeValue(value: unknown): string {
   try {
     text = JSON.stringify(value) ?? String(value);
   } catch {
-    text = String(value);
+    // Too deeply nested to print (String() would recurse and overflow the stack too).
+    text = Array.isArray(value) ? '[...]' : value !== null && typeof value === 'object' ? '{...}' : String(value);
   }
   if (text.length > 80) text = `${text.slice(0, 77)}...`;
   if (Array.isArray(value)) return `an array ${text}`;

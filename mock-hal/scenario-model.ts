@@ -182,8 +182,29 @@ function formatPath(path: readonly PropertyKey[]): string {
   return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
 }
 
+/** Deeper documents are refused before validation: the recursive schema and JSON.stringify would overflow the stack. */
+export const MAX_SCENARIO_DEPTH = 64;
+
+/** The path of the first value nested deeper than `limit`, found without recursion; null if none. */
+function tooDeep(data: unknown, limit: number): PropertyKey[] | null {
+  const stack: { value: unknown; path: PropertyKey[] }[] = [{ value: data, path: [] }];
+  while (stack.length > 0) {
+    const { value, path } = stack.pop()!;
+    if (typeof value !== 'object' || value === null) continue;
+    if (path.length >= limit) return path;
+    for (const [key, child] of Object.entries(value)) {
+      stack.push({ value: child, path: [...path, Array.isArray(value) ? Number(key) : key] });
+    }
+  }
+  return null;
+}
+
 /** Validates unknown data as a scenario; errors name the field and say what to write instead. */
 export function parseScenario(data: unknown, where = 'scenario'): Scenario {
+  const deep = tooDeep(data, MAX_SCENARIO_DEPTH);
+  if (deep) {
+    throw new ScenarioError(where, [`${formatPath(deep)}: nested deeper than ${MAX_SCENARIO_DEPTH} levels; flatten it`]);
+  }
   const result = scenarioSchema.safeParse(data);
   if (!result.success) {
     throw new ScenarioError(

@@ -119,6 +119,13 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
   // because these limits bound receiving the request, not sending the answer.
   server.headersTimeout = limits.headersTimeoutMs;
   server.requestTimeout = limits.requestTimeoutMs;
+  // Node hands CONNECT to a 'connect' listener, not to the app, and drops the
+  // connection when there is none: answer it like any other wrong method.
+  server.on('connect', (_request: IncomingMessage, socket: Socket) => {
+    const body = JSON.stringify({ error: 'Method Not Allowed', message: 'mock-hal is not a proxy; CONNECT is not supported' });
+    socket.on('error', () => undefined);
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;

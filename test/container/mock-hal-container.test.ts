@@ -1,8 +1,7 @@
 // The containerised mock through the same handle as startMockHal: health, scenarios,
 // journal and shutdown over the published port.
 import { randomBytes } from 'node:crypto';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
+import { getContainerRuntimeClient } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   MOCK_HAL_CONTAINER_LABEL,
@@ -15,7 +14,11 @@ import type { MockHalHandle } from '../../mock-hal/server.ts';
 import { smokeRequest } from '../support/smoke-requests.ts';
 import { IN_CI, SKIP_REASON, suiteTitle } from './prerequisites.ts';
 
-const run = promisify(execFile);
+/** The engine's view of a container (through testcontainers' client, as the module sees it). */
+async function inspect(id: string) {
+  const client = await getContainerRuntimeClient();
+  return client.container.getById(id).inspect();
+}
 
 describe('container test prerequisites', () => {
   it.skipIf(!IN_CI)('a Docker engine and mock-hal:local are present (required when CI=true)', () => {
@@ -104,10 +107,9 @@ describe.skipIf(SKIP_REASON !== null)(suiteTitle('startMockHalContainer lifecycl
       const response = await fetch(smokeRequest('health', mock.url, null));
       expect(response.status).toBeGreaterThanOrEqual(500);
       await response.arrayBuffer();
-      const { stdout } = await run('docker', ['inspect', '--format', '{{json .Config}}', mock.containerId]);
-      const config = JSON.parse(stdout) as { Labels: Record<string, string>; Healthcheck?: { Test: string[] } };
+      const { Config: config } = await inspect(mock.containerId);
       expect(config.Labels).toMatchObject({ [MOCK_HAL_CONTAINER_LABEL]: 'true' });
-      expect(config.Healthcheck?.Test.join(' ')).toContain('/__mock/ready');
+      expect(config.Healthcheck?.Test?.join(' ')).toContain('/__mock/ready');
       expect(await mock.logs()).toContain('(scenario: degraded)');
     } finally {
       const stopping = Date.now();
@@ -116,7 +118,7 @@ describe.skipIf(SKIP_REASON !== null)(suiteTitle('startMockHalContainer lifecycl
       expect(Date.now() - stopping).toBeLessThan(4_000);
     }
     await mock.close(); // idempotent
-    await expect(run('docker', ['inspect', mock.containerId])).rejects.toThrow();
+    await expect(inspect(mock.containerId)).rejects.toThrow(/no such container/i);
     await expect(fetch(`${mock.url}/__mock/ready`)).rejects.toThrow();
   });
 
