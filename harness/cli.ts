@@ -6,12 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ScenarioError } from '../mock-hal/scenario-model.ts';
 import { checkTelemetryMain } from './check-telemetry.ts';
+import { MergeError, mergeMain } from './merge.ts';
 import { EvidenceError, writeFileAtomic } from './evidence.ts';
 import { buildGapsJson, detectGaps, renderGaps } from './gaps.ts';
 import { killAllGuardrails } from './guardrail-process.ts';
 import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from './reports/index.ts';
 import { writeHtmlReport } from './reports/html.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HarnessSetupError, runHarness } from './runner.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HarnessSetupError, runHarness, type MockFactory } from './runner.ts';
 import { CommandLineError, splitCommandLine } from './command-line.ts';
 import { FLOWS, type Flow } from './types.ts';
 
@@ -30,6 +31,7 @@ const HELP = `guardrail-harness: run the real guardrail scripts against the mock
 Usage:
   guardrail-harness run [options]              run flows × scenarios, keep evidence, check it
   guardrail-harness check-telemetry PATH...    check telemetry files or evidence folders against schema v1
+  guardrail-harness merge REPORT.json...       combine the JSON reports of --shard runs into one
   guardrail-harness report BUNDLE_DIR          write the bundle's self-contained HTML report (index.html)
   guardrail-harness gaps [options]             probe a repository for each known guardrail gap
   guardrail-harness <command> --help           help for one command
@@ -78,6 +80,8 @@ const RUN_HELP = `Usage: guardrail-harness run [options]
   --transport MODE       hermetic (default): cargo/npx shims route HAL calls to the project's call_tool and
                          HAL MCP server; native: the repository's own cargo, call_tool and hal-mcp
   --mcp-server "CMD"     hermetic: run this MCP server command instead of the built-in HAL server
+  --mock KIND            in-process (default): a mock-hal per run on a loopback port; container[:IMAGE]:
+                         a mock-hal container per run (default image mock-hal:local; npm run image builds it)
   --out DIR              evidence bundles go to DIR/<SPEC-ID>/<pair-id>/ (default ./evidence-bundles)
   --report-json FILE     also write the JSON report here
   --junit FILE           also write the JUnit XML report here
@@ -109,6 +113,16 @@ function wholeNumber(value: string, flag: string, min: number, max: number): num
   return Number(value);
 }
 
+async function mockFactoryFor(kind: string): Promise<MockFactory | undefined> {
+  if (kind === 'in-process') return undefined;
+  const match = /^container(?::(.+))?$/.exec(kind);
+  if (!match) throw new UsageError(`--mock must be in-process or container[:IMAGE], got "${kind}"`);
+  // Loaded only when asked for: testcontainers is heavy and needs a Docker engine.
+  const { startMockHalContainer } = await import('../mock-hal/container.ts');
+  const image = match[1];
+  return (scenario, apiKey) => startMockHalContainer({ scenario, apiKey, ...(image ? { image } : {}) });
+}
+
 async function runCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
@@ -121,6 +135,7 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       'scenarios-dir': { type: 'string' },
       transport: { type: 'string', default: 'hermetic' },
       'mcp-server': { type: 'string' },
+      mock: { type: 'string', default: 'in-process' },
       out: { type: 'string', default: 'evidence-bundles' },
       'report-json': { type: 'string' },
       junit: { type: 'string' },
@@ -169,7 +184,9 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     if (mcpServer.length === 0) throw new UsageError('--mcp-server needs a command, for example --mcp-server "npx -y hal-mcp"');
   }
 
+  const mockFactory = await mockFactoryFor(values.mock);
   const report = await runHarness({
+    mockFactory,
     repo: values.repo,
     specId: values.spec,
     flows: flows as Flow[],
@@ -256,6 +273,8 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
         return await runCommand(rest, io);
       case 'check-telemetry':
         return await checkTelemetryMain(rest, io);
+      case 'merge':
+        return await mergeMain(rest, io);
       case 'report':
         return await reportCommand(rest, io);
       case 'gaps':
@@ -277,6 +296,9 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
       error instanceof ScenarioError ||
       error instanceof EvidenceError ||
       error instanceof CommandLineError ||
+      error instanceof MergeError ||
+      // Loaded lazily with --mock container, so matched by name.
+      (error instanceof Error && error.name === 'MockHalContainerError') ||
       (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
     ) {
       io.stderr(`guardrail-harness: ${(error as Error).message}\n`);

@@ -92,7 +92,7 @@ export interface GapsResult {
 export interface GapsOptions {
   repo?: string;
   specId?: string;
-  /** Evidence bundles go to OUT/<SPEC-ID>/<pair-id>-gaps[-hal-off]/ (default ./evidence-bundles). */
+  /** Evidence bundles go to OUT/<SPEC-ID>/<pair-id>-gaps[-hal-off|-root-manifest]/ (default ./evidence-bundles). */
   out?: string;
   /** Base of the bundles' pair ids (default: a new one). */
   pairId?: string;
@@ -251,9 +251,9 @@ function judgeBaselineExit(probes: Probes): GapVerdict {
   if (forced.length === 0) return verdict(id, 'not-testable', 'no plan run with a failing baseline finished', []);
   const wrong = forced.filter((run) => failed(run, 'baseline'));
   if (wrong.length > 0) {
-    return verdict(id, 'present', 'with a failing baseline audit, plan still reported a passed baseline or exited 0', wrong.map((run) => fromCheck(run, 'baseline')));
+    return verdict(id, 'present', 'with a failing baseline audit (SPEC_OPS_BASELINE_FORCE_FAIL=1), plan still reported a passed baseline or exited 0', wrong.map((run) => fromCheck(run, 'baseline')));
   }
-  return verdict(id, 'closed', 'with a failing baseline audit, plan reported baseline.status failed and exited non-zero', [fromCheck(forced[0] as ProbeRun, 'baseline')]);
+  return verdict(id, 'closed', 'with a failing baseline audit (SPEC_OPS_BASELINE_FORCE_FAIL=1), plan reported baseline.status failed and exited non-zero', [fromCheck(forced[0] as ProbeRun, 'baseline')]);
 }
 
 function judgeFailurePropagation(probes: Probes): GapVerdict {
@@ -377,7 +377,9 @@ function judgeGraphqlEscaping(probes: Probes): GapVerdict {
     }
   }
   if (present.length > 0) return verdict(id, 'present', 'the GraphQL body does not reach the API as the JSON string {"query":…}', present);
-  if (closed.length > 0) return verdict(id, 'closed', 'the graphql_ping body is a correctly escaped JSON string', closed.slice(0, 1));
+  // A check that saw the query arrive beats the args read from the shim log.
+  const best = closed.find((item) => item.check !== null) ?? closed[0];
+  if (best) return verdict(id, 'closed', 'the graphql_ping body is a correctly escaped JSON string', [best]);
   return verdict(id, 'not-testable', 'no graphql_ping call was seen, neither at the mock nor in the cargo shim log', runs.slice(0, 1).map((run) => fromCheck(run, 'graphql-escaping')));
 }
 
@@ -459,8 +461,12 @@ function judgeHalSummaryFlag(probes: Probes): GapVerdict {
   if (on.length === 0 && off.length === 0) {
     return verdict(id, 'not-testable', smokeRuns(probes.on).length === 0 ? NO_SMOKE : 'no validate or audit run wrote telemetry', []);
   }
-  const extra = off.filter((run) => halSummary(run) !== null || (run.telemetry?.hal !== undefined && run.telemetry.hal !== null));
-  const missing = on.filter((run) => halSummary(run) === null);
+  const hasSummary = (run: ProbeRun) => {
+    const hal = run.telemetry?.hal;
+    return hal !== null && typeof hal === 'object' && (hal as { summary?: unknown }).summary !== undefined;
+  };
+  const extra = off.filter(hasSummary);
+  const missing = on.filter((run) => !hasSummary(run));
   if (extra.length > 0 || missing.length > 0) {
     const parts = [
       ...(extra.length > 0 ? ['hal.summary is written although SPEC_OPS_TELEMETRY_HAL=0'] : []),
@@ -578,6 +584,9 @@ function shorten(text: string, max = 240): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
 }
 
+/** Evidence lines printed per gap; --report-json has them all. */
+const SHOWN_EVIDENCE = 4;
+
 export function renderGaps(result: GapsResult): string {
   const table = formatTable(
     ['GAP', 'STATE', 'WHY'],
@@ -587,10 +596,11 @@ export function renderGaps(result: GapsResult): string {
   for (const gap of result.gaps) {
     lines.push(`  ${gap.id} (${gap.state})`);
     if (gap.evidence.length === 0) lines.push('    (none)');
-    for (const item of gap.evidence) {
+    for (const item of gap.evidence.slice(0, SHOWN_EVIDENCE)) {
       const run = `${item.scenario}/${item.flow}${PROBE_NOTE[item.probe]}`;
       lines.push(`    ${run}  ${item.check ?? 'evidence'}: ${shorten(item.message)}`);
     }
+    if (gap.evidence.length > SHOWN_EVIDENCE) lines.push(`    … and ${gap.evidence.length - SHOWN_EVIDENCE} more like these (all of them in --report-json)`);
   }
   const count = (state: GapState) => result.gaps.filter((gap) => gap.state === state);
   const present = count('present');

@@ -91,6 +91,11 @@ export interface RunReport {
   durationMs: number;
   evidenceDir: string;
   checks: CheckResult[];
+  /** Position in the whole (unsharded) run matrix, so merged shards keep pair order. */
+  matrixIndex?: number;
+  /** Status the telemetry reported, and the one a correct guardrail reports. */
+  status?: string | null;
+  expectedStatus?: 'passed' | 'failed';
 }
 
 export interface HarnessReport {

@@ -230,8 +230,8 @@ async function recordCommand(args: string[], io: Io): Promise<number> {
     timeoutMs,
     onAnswer: (answer) => io.stdout(recordedLine(answer)),
   });
-  io.stdout(`mock-hal record: proxy listening on ${proxy.url}, forwarding to ${values.target}; SIGINT or SIGTERM writes ${out}\n`);
-  await new Promise<void>((resolve) => {
+  // Listen for the signals before saying we are ready, so a signal right after the line is not fatal.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -240,6 +240,8 @@ async function recordCommand(args: string[], io: Io): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  io.stdout(`mock-hal record: proxy listening on ${proxy.url}, forwarding to ${values.target}; SIGINT or SIGTERM writes ${out}\n`);
+  await stopped;
   await proxy.close();
   const answers = proxy.answers();
   if (answers.length === 0) {

@@ -124,6 +124,10 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
   server.on('connect', (_request: IncomingMessage, socket: Socket) => {
     const body = JSON.stringify({ error: 'Method Not Allowed', message: 'mock-hal is not a proxy; CONNECT is not supported' });
     socket.on('error', () => undefined);
+    // Out of the HTTP server's hands now: read and drop what the client still sends (so its
+    // close is seen), and do not let it hold the socket, or close(), for longer than a request may take.
+    socket.resume();
+    socket.setTimeout(limits.requestTimeoutMs, () => socket.destroy());
     socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 

@@ -7,7 +7,7 @@
 //
 // Everything shown comes from files a guardrail or a run wrote, so every string is
 // escaped on the way out; nothing from the bundle ever lands in a script or a style.
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { EvidenceError, writeFileAtomic } from '../evidence.ts';
 import { FLOWS, type CheckResult, type CheckStatus } from '../types.ts';
@@ -677,6 +677,7 @@ export async function writeHtmlReport(bundleDir: string, outFile?: string): Prom
     throw error;
   }
   const input = await loadHtmlReportInput(bundleDir, path);
+  await mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, renderHtmlReport(input));
   return path;
 }

@@ -16,6 +16,9 @@ export interface JsonReport {
     exitCode: number | null;
     durationMs: number;
     evidenceDir: string;
+    matrixIndex?: number;
+    status?: string | null;
+    expectedStatus?: 'passed' | 'failed';
     checks: Pick<CheckResult, 'id' | 'status' | 'ok' | 'message'>[];
   }[];
 }
@@ -34,6 +37,9 @@ export function buildJsonReport(report: HarnessReport): JsonReport {
       exitCode: run.exitCode,
       durationMs: run.durationMs,
       evidenceDir: run.evidenceDir,
+      ...(run.matrixIndex !== undefined ? { matrixIndex: run.matrixIndex } : {}),
+      ...(run.status !== undefined ? { status: run.status } : {}),
+      ...(run.expectedStatus !== undefined ? { expectedStatus: run.expectedStatus } : {}),
       checks: run.checks.map(({ id, status, ok, message }) => ({ id, status, ok, message })),
     })),
   };

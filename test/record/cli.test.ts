@@ -1,5 +1,5 @@
 // `mock-hal record` as a user runs it: a real process against a second mock-hal.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
@@ -14,9 +14,18 @@ import { smokeRequest } from '../support/smoke-requests.ts';
 const CLI = new URL('../../mock-hal/cli.ts', import.meta.url).pathname;
 const KEY = 'kvd_cli_record_key';
 
-function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, HAL_SECRET_KAVEDARR_API_KEY: '' } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/** Runs the CLI without blocking this process, which hosts the stand-in API. */
+function run(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, HAL_SECRET_KAVEDARR_API_KEY: '' },
+    timeout: 30_000,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
 }
 
 async function closedPort(): Promise<number> {
@@ -41,26 +50,26 @@ afterAll(async () => {
 describe('mock-hal record (smoke requests)', () => {
   it('records, refuses to overwrite, overwrites with --force, and the file replays', async () => {
     const out = join(dir, 'Outage Today.json');
-    const first = run('record', '--target', real.url, '--out', out, '--api-key', KEY);
+    const first = await run('record', '--target', real.url, '--out', out, '--api-key', KEY);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stdout).toMatch(/^health\s+503 in \d+ ms {2}→ fails: HTTP 503$/m);
     expect(first.stdout).toContain(`wrote ${out} (scenario "outage-today", expects failed: health, list_movies, indexer_test, graphql_ping)`);
     const before = await readFile(out, 'utf8');
     expect(before).not.toContain(KEY);
 
-    const again = run('record', '--target', real.url, '--out', out, '--api-key', KEY);
+    const again = await run('record', '--target', real.url, '--out', out, '--api-key', KEY);
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exists; pass --force/);
     expect(await readFile(out, 'utf8')).toBe(before);
 
-    const forced = run('record', '--target', real.url, '--out', out, '--api-key', KEY, '--force', '--name', 'renamed', '--checks', 'health');
+    const forced = await run('record', '--target', real.url, '--out', out, '--api-key', KEY, '--force', '--name', 'renamed', '--checks', 'health');
     expect(forced.code, forced.stderr).toBe(0);
     const scenario = JSON.parse(await readFile(out, 'utf8')) as { name: string; endpoints: Record<string, unknown>; expect: unknown };
     expect(scenario.name).toBe('renamed');
     expect(Object.keys(scenario.endpoints)).toEqual(['health']);
     expect(scenario.expect).toEqual({ status: 'failed', failedChecks: ['health'] });
 
-    expect(run('check', out).code).toBe(0);
+    expect((await run('check', out)).code).toBe(0);
     const replay = await startMockHal({ scenario: out, apiKey: KEY });
     try {
       const [want, got] = await Promise.all([fetch(`${real.url}/health`), fetch(`${replay.url}/health`)]);
@@ -74,7 +83,7 @@ describe('mock-hal record (smoke requests)', () => {
 
   it('records an unreachable target as reset', async () => {
     const out = join(dir, 'down.json');
-    const result = run('record', '--target', `http://127.0.0.1:${await closedPort()}`, '--out', out, '--api-key', KEY);
+    const result = await run('record', '--target', `http://127.0.0.1:${await closedPort()}`, '--out', out, '--api-key', KEY);
     expect(result.code, result.stderr).toBe(0);
     const scenario = JSON.parse(await readFile(out, 'utf8')) as { endpoints: Record<string, { type: string; then: { type: string } }>; expect: unknown };
     for (const check of CHECK_NAMES) expect(scenario.endpoints[check]?.then.type).toBe('reset');
@@ -89,19 +98,19 @@ describe('mock-hal record (smoke requests)', () => {
     [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--checks', 'health,nope'], /unknown check nope/],
     [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--name', 'Not OK'], /is not a scenario name/],
     [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--timeout', '0'], /--timeout must be a whole number >= 1/],
-  ])('%j exits 2 with a message', (args, message) => {
-    const result = run(...args);
+  ])('%j exits 2 with a message', async (args, message) => {
+    const result = await run(...args);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
     expect(existsSync('x.json')).toBe(false);
   });
 
-  it('has help', () => {
-    const result = run('record', '--help');
+  it('has help', async () => {
+    const result = await run('record', '--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Usage: mock-hal record --target URL --out FILE/);
-    expect(run('--help').stdout).toMatch(/mock-hal record --target URL --out FILE/);
+    expect((await run('--help')).stdout).toMatch(/mock-hal record --target URL --out FILE/);
   });
 });
 
@@ -123,7 +132,7 @@ describe('mock-hal record --proxy', () => {
     });
     const url = /listening on (http:\/\/\S+),/.exec(ready)?.[1] as string;
     const stop = async (signal: NodeJS.Signals) => {
-      const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+      const exited = new Promise<number | null>((resolve) => child.once('exit', (code, sig) => resolve(code ?? (sig as unknown as number))));
       child.kill(signal);
       return { code: await exited, stdout: stdout.join('\n'), stderr };
     };
@@ -169,7 +178,7 @@ describe('mock-hal record --proxy', () => {
     const out = join(dir, 'idle.json');
     const proxy = await startProxy(out);
     const stopped = await proxy.stop('SIGINT');
-    expect(stopped.code).toBe(1);
+    expect(stopped.code, JSON.stringify(stopped)).toBe(1);
     expect(stopped.stderr).toMatch(/no smoke request went through the proxy/);
     expect(existsSync(out)).toBe(false);
   });
@@ -177,7 +186,7 @@ describe('mock-hal record --proxy', () => {
   it('refuses an existing --out before it starts', async () => {
     const out = join(dir, 'taken.json');
     await writeFile(out, '{}');
-    const result = run('record', '--proxy', '--port', '0', '--target', real.url, '--out', out);
+    const result = await run('record', '--proxy', '--port', '0', '--target', real.url, '--out', out);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/already exists/);
   });

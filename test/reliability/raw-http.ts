@@ -106,7 +106,7 @@ export function parseResponse(bytes: Buffer, ended: boolean, method = 'GET'): Pa
 export function sendRaw(port: number, pieces: Buffer[], options: SendOptions = {}): Promise<RawOutcome> {
   return new Promise((resolve) => {
     const socket = connect(port, '127.0.0.1');
-    let received = Buffer.alloc(0);
+    let received: Buffer = Buffer.alloc(0);
     const interim: number[] = [];
     let settled = false;
     let lastError: string | undefined;
