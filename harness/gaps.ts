@@ -336,7 +336,10 @@ function graphqlArgs(run: ProbeRun): ArgsVerdict {
     const at = call.argv.indexOf('--args');
     const args = at === -1 ? undefined : call.argv[at + 1];
     if (args === undefined || !args.includes('/graphql')) continue;
-    const shown = args.length > 200 ? `${args.slice(0, 200)}…` : args;
+    // The body is what goes wrong; the url and headers before it only take room.
+    const bodyAt = args.indexOf('"body"');
+    const tail = bodyAt > 0 ? `…${args.slice(bodyAt)}` : args;
+    const shown = tail.length > 160 ? `${tail.slice(0, 160)}…` : tail;
     let parsed: unknown;
     try {
       parsed = JSON.parse(args);
@@ -487,8 +490,9 @@ function judgeSecretLeak(probes: Probes): GapVerdict {
   const leaked = runs.filter((run) => failed(run, 'secret-leak'));
   if (leaked.length > 0) return verdict(id, 'present', 'the API key was written where evidence is kept', leaked.map((run) => fromCheck(run, 'secret-leak')));
   const smoke = smokeRuns(runs);
-  const shown = (smoke.length > 0 ? smoke : runs).slice(0, 1);
-  return verdict(id, 'closed', `the API key appears in no output or produced file of the ${runs.length} probe runs`, shown.map((run) => fromCheck(run, 'secret-leak')));
+  // Only the HAL smoke hands the key on; without it, a clean plan run proves little.
+  if (smoke.length === 0) return verdict(id, 'not-testable', `${NO_SMOKE}, and no other flow uses the API key`, []);
+  return verdict(id, 'closed', `the API key appears in no output or produced file of the ${runs.length} probe runs`, smoke.slice(0, 1).map((run) => fromCheck(run, 'secret-leak')));
 }
 
 // --- running the probes ---------------------------------------------------------

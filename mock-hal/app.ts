@@ -6,7 +6,8 @@ import { MAX_PAGE_SIZE, healthBody, indexerTestBody, moviePage } from './bodies.
 import { jsonResponse, runBehaviour, type Fault, type FaultAdapter } from './behaviours.ts';
 import { DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, Redactor, apiKeyFromHeaders, secretsEqual } from './auth.ts';
 import { createControlApi, type ControlAccess } from './control-api.ts';
-import { createGraphqlServer, inspectGraphqlBody, type GraphqlInspection } from './graphql.ts';
+import { inspectGraphqlBody, type GraphqlInspection } from './graphql.ts';
+import type { GraphqlServer } from './graphql-server.ts';
 import { Journal, type JournalEntry } from './journal.ts';
 import { resolveLimits, type Limits } from './limits.ts';
 import type { CheckName, Scenario } from './scenario-model.ts';
@@ -28,6 +29,8 @@ export interface MockHalAppOptions {
 
 export interface MockHalApp {
   app: Hono;
+  /** Loads the GraphQL server now rather than on the first request that needs it. */
+  warmUp(): Promise<void>;
   limits: Limits;
   engine: ScenarioEngine;
   journal: Journal;
@@ -103,7 +106,8 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const engine = new ScenarioEngine(options.scenario);
   const journal = new Journal(limits.journalSize);
   const redactor = new Redactor([apiKey, ...(options.secrets ?? [])], apiKeyHeaders);
-  const yoga = createGraphqlServer();
+  let yoga: Promise<GraphqlServer> | undefined;
+  const graphqlServer = () => (yoga ??= import('./graphql-server.ts').then((module) => module.createGraphqlServer()));
   const app = new Hono<{ Variables: Variables }>();
 
   app.route(
@@ -229,7 +233,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
       'graphql_ping',
       (c) => {
         const forwarded = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: c.get('rawBody') });
-        return yoga.fetch(forwarded, {});
+        return graphqlServer().then((server) => server.fetch(forwarded, {}));
       },
       (c) => {
         const inspection = c.get('graphql');
@@ -263,5 +267,5 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     return jsonResponse({ error: 'Internal Server Error', message: `mock-hal failed: ${error.message}` }, 500);
   });
 
-  return { app: app as unknown as Hono, limits, engine, journal };
+  return { app: app as unknown as Hono, warmUp: () => graphqlServer().then(() => undefined), limits, engine, journal };
 }

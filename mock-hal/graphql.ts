@@ -1,67 +1,7 @@
-// The GraphQL side of the mock: a Yoga server over a small schema, plus the
-// request inspection the journal and the 400 answers need.
+// The inspection of /graphql requests that the journal and the 400 answers need.
+// The Yoga server that executes them is in graphql-server.ts, loaded on first use.
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
-import { createSchema, createYoga } from 'graphql-yoga';
-import { MAX_PAGE_SIZE, healthBody, moviePage } from './bodies.ts';
 import { DEFAULT_LIMITS, type Limits } from './limits.ts';
-
-const typeDefs = /* GraphQL */ `
-  type Capability {
-    enabled: Boolean!
-    reason: String!
-  }
-  type Health {
-    status: String!
-    service: String!
-    version: String!
-    timestamp: String!
-    uptime: Int!
-  }
-  type Movie {
-    id: Int!
-    title: String!
-    year: Int!
-    tmdbId: Int!
-    monitored: Boolean!
-    hasFile: Boolean!
-  }
-  type MoviePage {
-    page: Int!
-    pageSize: Int!
-    totalCount: Int!
-    records: [Movie!]!
-  }
-  type Query {
-    health: Health!
-    movies(page: Int = 1, pageSize: Int = 50): MoviePage!
-  }
-`;
-
-export function createGraphqlServer() {
-  return createYoga({
-    schema: createSchema({
-      typeDefs,
-      resolvers: {
-        Query: {
-          health: () => healthBody(),
-          movies: (_root: unknown, args: { page: number; pageSize: number }) => {
-            if (args.page < 1) throw new Error('movies(page): page must be >= 1');
-            if (args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
-              throw new Error(`movies(pageSize): pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
-            }
-            return moviePage(args.page, args.pageSize);
-          },
-        },
-      },
-    }),
-    graphqlEndpoint: '/graphql',
-    graphiql: false,
-    landingPage: false,
-    logging: false,
-  });
-}
-
-export type GraphqlServer = ReturnType<typeof createGraphqlServer>;
 
 export type GraphqlLimits = Pick<Limits, 'graphqlMaxQueryBytes' | 'graphqlMaxDepth' | 'graphqlMaxTokens'>;
 

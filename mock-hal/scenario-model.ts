@@ -10,10 +10,21 @@ export type CheckName = (typeof CHECK_NAMES)[number];
 const httpStatus = z.int().min(200).max(599);
 // Names and values a Web-standard Headers object accepts, checked up front so a
 // bad header is a scenario error rather than a failure mid-request.
-const headerMap = z.record(
-  z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'header names are HTTP tokens (letters, digits, - and a few symbols)'),
-  z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values are printable Latin-1 text with no CR, LF or NUL'),
-);
+const headerValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values are printable Latin-1 text with no CR, LF or NUL');
+// The server frames each answer itself; a scenario's own length or encoding would break the HTTP stream.
+const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
+const headerMap = z
+  .record(
+    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'header names are HTTP tokens (letters, digits, - and a few symbols)'),
+    headerValue,
+  )
+  .superRefine((headers, ctx) => {
+    for (const name of Object.keys(headers)) {
+      if (FRAMING_HEADERS.has(name.toLowerCase())) {
+        ctx.addIssue({ code: 'custom', path: [name], message: 'leave out Content-Length, Transfer-Encoding, Connection and other framing headers; the mock sets them' });
+      }
+    }
+  });
 
 export type Behaviour =
   | { type: 'ok' }
@@ -41,7 +52,7 @@ export const behaviourSchema: z.ZodType<Behaviour> = z.lazy(() =>
       .strictObject({
         type: z.literal('empty'),
         status: httpStatus.optional(),
-        contentType: z.string().optional(),
+        contentType: headerValue.optional(),
       })
       .describe('Answer with no body (status defaults to 200, no content-type unless given).'),
     z

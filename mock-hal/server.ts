@@ -85,7 +85,7 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
   const scenariosDir = options.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
   const host = options.host ?? '127.0.0.1';
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
-  const { app, engine, journal, limits } = createMockHalApp({
+  const { app, engine, journal, limits, warmUp } = createMockHalApp({
     scenario: toScenario(options.scenario ?? DEFAULT_SCENARIO, scenariosDir),
     resolveScenario: (ref) => resolveScenario(ref, scenariosDir),
     apiKey,
@@ -131,6 +131,8 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
     socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
+  // After listening, so start-up is not held up by it; a request that comes first waits for it.
+  void warmUp();
   const port = (server.address() as AddressInfo).port;
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
   let closed: Promise<void> | undefined;

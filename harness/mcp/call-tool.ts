@@ -154,8 +154,9 @@ export async function callToolMain(
   options: CallToolOptions = {},
 ): Promise<number> {
   const env = options.env ?? process.env;
-  const flagSecrets = argv.flatMap((a, i) => {
-    const pair = a.startsWith('--env=') ? a.slice(6) : argv[i - 1] === '--env' ? a : '';
+  const flagSecrets = argv.flatMap((a) => {
+    // Any word, not only --env values: a stray HAL_SECRET_X=value is echoed by the usage error.
+    const pair = a.startsWith('--env=') ? a.slice(6) : a;
     return pair.startsWith(SECRET_ENV_PREFIX) && pair.includes('=') ? [pair.slice(pair.indexOf('=') + 1)] : [];
   });
   const secrets = secretValues(env, flagSecrets);
@@ -209,17 +210,16 @@ export async function callToolMain(
     client = mcp;
     await mcp.connect(transport, requestOptions);
     started = true;
-    // Both requests go out together; the listing only serves to tell an unknown
-    // tool (an error here) from a known tool that failed (a result, exit 0).
-    const listing = mcp.listTools(undefined, requestOptions);
-    const call = mcp.callTool({ name: request.tool, arguments: request.args }, undefined, requestOptions);
-    call.catch(() => {});
-    const { tools } = await listing;
-    if (!tools.some((t) => t.name === request.tool)) {
-      const offered = tools.map((t) => t.name).join(', ') || 'none';
-      return fail(`the server \`${serverLabel}\` has no tool \`${request.tool}\` (it offers: ${offered})`, EXIT_FAILURE);
+    const result = await mcp.callTool({ name: request.tool, arguments: request.args }, undefined, requestOptions);
+    // SDK servers answer an unknown tool with an error *result*, which must not
+    // pass for a tool that ran and failed (exit 0): ask for the tool list then.
+    if (result.isError && JSON.stringify(result.content).includes(request.tool)) {
+      const { tools } = await mcp.listTools(undefined, requestOptions);
+      if (!tools.some((t) => t.name === request.tool)) {
+        const offered = tools.map((t) => t.name).join(', ') || 'none';
+        return fail(`the server \`${serverLabel}\` has no tool \`${request.tool}\` (it offers: ${offered})`, EXIT_FAILURE);
+      }
     }
-    const result = await call;
     io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     return 0;
   } catch (error) {

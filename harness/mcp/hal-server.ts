@@ -3,7 +3,7 @@
 // scripts' HAL smoke can run without the network or the npm registry.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { CallToolResult, JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import { redact, secretValues, substituteSecrets } from './secrets.ts';
 
@@ -130,19 +130,7 @@ export async function serveHalOverStdio(env: NodeJS.ProcessEnv = process.env): P
     // A client that vanished mid-answer shows up as EPIPE on stdout.
     process.stdout.once('error', () => resolve());
   });
-  const transport = new StdioServerTransport();
-  // Node loads its fetch implementation on first use, which costs tens of
-  // milliseconds. Pay that while the client digests our initialize answer, not
-  // while it waits for the tool result.
-  const send = transport.send.bind(transport);
-  let warmed = false;
-  transport.send = async (message: JSONRPCMessage) => {
-    await send(message);
-    if (warmed) return;
-    warmed = true;
-    setImmediate(() => void globalThis.Response);
-  };
-  await server.connect(transport);
+  await server.connect(new StdioServerTransport());
   await hungUp;
   await server.close().catch(() => {});
 }

@@ -167,7 +167,7 @@ describe('record and replay', () => {
     async (name) => {
       const original = await startMockHal({ scenario: name, apiKey: KEY });
       try {
-        const answers = await recordSmoke({ target: original.url, apiKey: KEY, timeoutMs: 700 });
+        const answers = await recordSmoke({ target: original.url, apiKey: KEY, timeoutMs: name === 'timeout' ? 1_500 : 5_000 });
         const scenario = buildRecordedScenario(answers, { name: `rec-${name}`, target: parseTarget(original.url), mode: 'smoke' });
         expect(scenario.expect).toEqual(resolveScenario(name, DEFAULT_SCENARIOS_DIR).phases[0]?.expect);
         if (name === 'timeout') expect(answers.filter((a) => a.kind === 'hang').map((a) => a.check)).toEqual(['list_movies', 'indexer_test', 'graphql_ping']);

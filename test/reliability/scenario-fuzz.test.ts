@@ -12,7 +12,7 @@ import { ScenarioError, parseScenario, type Scenario } from '../../mock-hal/scen
 import { listScenarios, loadScenarioFile, resolveScenario } from '../../mock-hal/scenario-store.ts';
 import { SEED, runs } from './config.ts';
 
-const RUNS = { random: runs(200), mutated: runs(300), files: runs(100), control: runs(200) } as const;
+const RUNS = { random: runs(200), mutated: runs(300), files: runs(100), served: runs(150), control: runs(200) } as const;
 const TOP_LEVEL = ['$schema', 'name', 'description', 'endpoints', 'expect', 'phases'];
 const dir = mkdtempSync(join(tmpdir(), 'scenario-fuzz-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -32,14 +32,20 @@ function documentOf(scenario: Scenario): Record<string, unknown> {
   return { name: scenario.name, description: scenario.description, phases: scenario.phases };
 }
 
-/** Every issue starts with the path of a field (or "(document)"), then says what is wrong. */
-function expectIssuesNameFields(error: ScenarioError): void {
+/**
+ * Every issue starts with the path of a field (or "(document)"/"(file)"), then says what is
+ * wrong; the path starts at a scenario field or at a field the document really has.
+ */
+function expectIssuesNameFields(error: ScenarioError, data?: unknown): void {
   expect(error.issues.length).toBeGreaterThan(0);
+  const own = data !== null && typeof data === 'object' ? Object.keys(data) : [];
   for (const issue of error.issues) {
     const path = issue.slice(0, issue.indexOf(': '));
     expect(issue.indexOf(': '), issue).toBeGreaterThan(0);
     expect(issue.slice(path.length + 2).trim(), issue).not.toBe('');
-    if (path !== '(document)') expect(TOP_LEVEL, issue).toContain(path.split(/[.[]/)[0]);
+    if (path === '(document)' || path === '(file)') continue;
+    const first = path.startsWith('[') ? path.slice(0, path.indexOf(']') + 1) : path.split(/[.[]/)[0]!;
+    expect([...TOP_LEVEL, ...own, ...own.map((key) => `[${key}]`)], issue).toContain(first);
   }
 }
 
@@ -57,10 +63,15 @@ function outcome(data: unknown, where?: string): { ok: true; scenario: Scenario 
 
 type Path = (string | number)[];
 
-function paths(value: unknown, at: Path = [], out: Path[] = []): Path[] {
-  out.push(at);
-  if (value !== null && typeof value === 'object') {
-    for (const [key, child] of Object.entries(value)) paths(child, [...at, Array.isArray(value) ? Number(key) : key], out);
+/** Paths to mutate, breadth first and at most 80 deep (repeated "deepen" mutations stack up). */
+function paths(root: unknown): Path[] {
+  const out: Path[] = [];
+  const queue: { value: unknown; at: Path }[] = [{ value: root, at: [] }];
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    out.push(next.at);
+    const { value, at } = next;
+    if (value === null || typeof value !== 'object' || at.length >= 80) continue;
+    for (const [key, child] of Object.entries(value)) queue.push({ value: child, at: [...at, Array.isArray(value) ? Number(key) : key] });
   }
   return out;
 }
@@ -78,6 +89,9 @@ const interesting = fc.oneof(
     'hang', 'reset', 'delay', 'status', 'raw', '../x', '/etc/passwd', '', -1, 0, 99, 600, 1.5, 1e308, null, true, [], {},
     { type: 'delay', ms: 1, then: { type: 'ok' } }, { type: 'status', status: 700 }, { type: 'raw', status: 200, body: 1 },
     { type: 'status', status: 503, headers: { 'bad name': 'x' } }, { type: 'status', status: 503, headers: { ok: 'line\r\nbreak' } },
+    { type: 'empty', contentType: 'text/plain\r\nx-injected: 1' }, { type: 'empty', contentType: 'caf\u00e9/\u2603' },
+    { type: 'raw', status: 200, headers: { 'content-length': '1' }, body: 'too long' }, { type: 'status', status: 204, body: { a: 1 } },
+    { type: 'raw', status: 200, headers: { 'transfer-encoding': 'chunked' }, body: 'x' }, { type: 'status', status: 101 },
   ),
 );
 
@@ -90,7 +104,9 @@ const mutation: fc.Arbitrary<Mutation> = fc.record({
 
 function mutate(document: unknown, mutations: Mutation[]): unknown {
   let root = structuredClone(document);
-  for (const { pick, op, key, value } of mutations) {
+  for (const { pick, op, key, value: shared } of mutations) {
+    // Constants are shared between cases: never let a mutation reach into one.
+    const value = structuredClone(shared);
     const all = paths(root);
     const path = all[pick % all.length]!;
     if (path.length === 0) {
@@ -144,7 +160,7 @@ describe('scenario documents', () => {
         ),
         (data) => {
           const result = outcome(data);
-          if (!result.ok) expectIssuesNameFields(result.error);
+          if (!result.ok) expectIssuesNameFields(result.error, data);
         },
       ),
       { seed: SEED, numRuns: RUNS.random },
@@ -162,7 +178,7 @@ describe('scenario documents', () => {
           expect(() => JSON.stringify(result.scenario)).not.toThrow();
         } else {
           rejected++;
-          expectIssuesNameFields(result.error);
+          expectIssuesNameFields(result.error, data);
         }
       }),
       { seed: SEED, numRuns: RUNS.mutated },
@@ -198,12 +214,57 @@ describe('scenario documents', () => {
           } catch (error) {
             if (!(error instanceof ScenarioError)) throw new Error(`loadScenarioFile threw ${String(error)}`);
             expect(error.message).toContain(file);
-            expectIssuesNameFields(error);
+            let data: unknown;
+            try {
+              data = JSON.parse(bytes.toString('utf8'));
+            } catch {
+              data = undefined;
+            }
+            expectIssuesNameFields(error, data);
           }
         },
       ),
       { seed: SEED, numRuns: RUNS.files },
     );
+  });
+});
+
+describe('what is accepted can be served', () => {
+  const KEY = 'kvd_scenario_fuzz';
+  const { app, engine } = createMockHalApp({
+    scenario: resolveScenario('healthy'),
+    resolveScenario: (ref) => resolveScenario(ref),
+    apiKey: KEY,
+    // A client that gives up after 20 ms: hangs and long delays end quickly.
+    faultsFor: () => ({ clientGone: () => new Promise<void>((resolve) => setTimeout(resolve, 20)), reset: () => new Response(null, { status: 500 }) }),
+  });
+  const requests: Record<string, RequestInit & { path: string }> = {
+    health: { path: '/health' },
+    list_movies: { path: '/api/v3/movie' },
+    indexer_test: { path: '/api/v3/indexer/test', method: 'POST', body: '{}' },
+    graphql_ping: { path: '/graphql', method: 'POST', body: '{"query":"query { __typename }"}' },
+  };
+
+  it(`every accepted mutation answers each check without the mock failing (${RUNS.served} cases, seed ${SEED})`, async () => {
+    let served = 0;
+    await fc.assert(
+      fc.asyncProperty(mutatedDocument, async (data) => {
+        const result = outcome(data);
+        if (!result.ok) return;
+        served++;
+        for (let phase = 0; phase < result.scenario.phases.length; phase++) {
+          engine.activate(result.scenario, { phase, hold: true });
+          for (const [check, { path, ...init }] of Object.entries(requests)) {
+            const response = await app.request(path, { ...init, headers: { 'x-api-key': KEY, 'content-type': 'application/json' } });
+            const text = await response.text();
+            // onError's answer: the scenario was accepted but the mock cannot serve it.
+            expect(text, `${check} in ${JSON.stringify(result.scenario.phases[phase]?.endpoints[check as 'health'])}`).not.toMatch(/mock-hal failed/);
+          }
+        }
+      }),
+      { seed: SEED, numRuns: RUNS.served },
+    );
+    expect(served).toBeGreaterThan(10);
   });
 });
 
@@ -213,7 +274,11 @@ describe('the control API and bad documents', () => {
     resolveScenario: (ref) => resolveScenario(ref),
     faultsFor: () => ({ clientGone: () => new Promise<void>(() => undefined), reset: () => new Response(null, { status: 500 }) }),
   });
-  const current = async () => (await (await app.request('/__mock/scenario')).json()) as { name: string; scenario: unknown };
+  // The active scenario's definition; its phase clock (remainingMs, a timeline's index) moves on its own.
+  const current = async () => {
+    const { name, description, scenario } = (await (await app.request('/__mock/scenario')).json()) as Record<string, unknown>;
+    return { name, description, scenario };
+  };
 
   it(`PUT of a document: 200 and switched, or 4xx and the active scenario unchanged (${RUNS.control} cases, seed ${SEED})`, async () => {
     const seen = new Set<number>();
