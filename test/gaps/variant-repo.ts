@@ -1,6 +1,8 @@
-// Regressed guardrails for the gap tests: each variant is an overlay (only the
-// files it changes, plus VARIANT.md) laid over a copy of the reference guardrails.
-import { cp, mkdtemp, readdir, rm } from 'node:fs/promises';
+// Regressed guardrails for the gap tests: each variant is a small patch against the
+// reference guardrails (its first line says which gap it reintroduces), applied to a copy.
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,15 +25,22 @@ export const VARIANTS: readonly { id: string; gap: GapId }[] = [
   { id: 'secret-leak', gap: 'secret-leak' },
 ];
 
-/** Files of an overlay, relative to its root, VARIANT.md left out. */
-export async function overlayFiles(variant: string): Promise<string[]> {
-  const root = join(VARIANTS_DIR, variant);
-  const entries = await readdir(root, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name).slice(root.length + 1))
-    .filter((file) => file !== 'VARIANT.md')
-    .sort();
+export function patchFile(variant: string): string {
+  return join(VARIANTS_DIR, `${variant}.patch`);
+}
+
+/** The patch's first line: which gap it reintroduces and how. */
+export function variantNote(variant: string): string {
+  return readFileSync(patchFile(variant), 'utf8').split('\n')[0] ?? '';
+}
+
+/** Lines the patch adds or removes, and the files it touches. */
+export function patchStats(variant: string): { files: string[]; changedLines: number } {
+  const lines = readFileSync(patchFile(variant), 'utf8').split('\n');
+  return {
+    files: lines.filter((line) => line.startsWith('+++ b/')).map((line) => line.slice('+++ b/'.length)),
+    changedLines: lines.filter((line) => /^[+-](?![+-]{2} [ab]\/)/.test(line)).length,
+  };
 }
 
 export interface VariantRepo {
@@ -39,13 +48,12 @@ export interface VariantRepo {
   remove: () => Promise<void>;
 }
 
-/** A temp folder holding the reference guardrails with the variant's overlay on top. */
+/** A temp folder holding the reference guardrails with the variant's patch applied. */
 export async function materialiseVariant(variant: string): Promise<VariantRepo> {
   const base = await mkdtemp(join(tmpdir(), `gap-variant-${variant}-`));
   const dir = join(base, 'repo');
   await cp(REFERENCE_GUARDRAILS, dir, { recursive: true });
-  for (const file of await overlayFiles(variant)) {
-    await cp(join(VARIANTS_DIR, variant, file), join(dir, file));
-  }
+  // git apply works outside a repository and refuses a patch that no longer fits.
+  execFileSync('git', ['apply', '--whitespace=nowarn', patchFile(variant)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   return { dir, remove: () => rm(base, { recursive: true, force: true }) };
 }
