@@ -124,7 +124,9 @@ export async function checkTelemetryMain(args: string[], io: CheckTelemetryIo): 
   let problemCount = 0;
   const report = (where: string, problem: string): void => {
     problemCount++;
-    io.stdout(`${where}: ${problem}\n`);
+    // One line per problem, even when a parser's message quotes text with line breaks in it.
+    const oneLine = (text: string) => text.replace(/\r\n|\r|\n/g, '\\n');
+    io.stdout(`${oneLine(where)}: ${oneLine(problem)}\n`);
   };
 
   for (const path of paths) {

@@ -1,9 +1,8 @@
 #!/usr/bin/env node
 // guardrail-harness command line: run, check-telemetry, gaps, report.
-import { realpathSync } from 'node:fs';
 import { relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isEntryPoint, isParseArgsError } from '../mock-hal/entry-point.ts';
 import { ScenarioError } from '../mock-hal/scenario-model.ts';
 import { checkTelemetryMain } from './check-telemetry.ts';
 import { MergeError, mergeMain } from './merge.ts';
@@ -289,7 +288,6 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
         throw new UsageError(`unknown command "${command}"; run guardrail-harness --help`);
     }
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
     if (
       error instanceof UsageError ||
       error instanceof HarnessSetupError ||
@@ -299,10 +297,10 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
       error instanceof MergeError ||
       // Loaded lazily with --mock container, so matched by name.
       (error instanceof Error && error.name === 'MockHalContainerError') ||
-      (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))
+      isParseArgsError(error)
     ) {
       io.stderr(`guardrail-harness: ${(error as Error).message}\n`);
-      if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+      if (error instanceof UsageError || isParseArgsError(error)) {
         io.stderr(`Run guardrail-harness ${command ?? ''} --help for usage.\n`);
       }
       return 2;
@@ -311,15 +309,8 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
   }
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   // Stopping the harness stops every guardrail it started, not just itself.
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     process.once(signal, () => {

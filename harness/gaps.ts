@@ -30,6 +30,7 @@ import {
   SCRIPTS_DIR,
   runHarness,
   type HarnessOptions,
+  parseShimLog,
 } from './runner.ts';
 import { formatTable } from './reports/console.ts';
 import { STAGE_OF_FLOW, type CheckId, type CheckResult, type Flow, type HarnessReport, type RunReport, type ShimCall } from './types.ts';
@@ -150,18 +151,8 @@ function loadRun(report: RunReport, probe: ProbeName): ProbeRun {
   const telemetry = typeof manifest?.telemetry === 'string' ? readJson(join(dir, manifest.telemetry)) : null;
   const journal = readJson(join(dir, 'journal.json'));
   const shimPath = join(dir, 'shim-log.jsonl');
-  const shimCalls = existsSync(shimPath)
-    ? readFileSync(shimPath, 'utf8')
-        .split('\n')
-        .filter((line) => line.trim() !== '')
-        .flatMap((line) => {
-          try {
-            return [JSON.parse(line) as ShimCall];
-          } catch {
-            return [];
-          }
-        })
-    : [];
+  const shimCalls = parseShimLog(shimPath);
+
   return {
     probe,
     report,

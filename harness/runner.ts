@@ -158,7 +158,8 @@ function baseEnvironment(): Record<string, string> {
   return env;
 }
 
-function parseShimLog(path: string): ShimCall[] {
+/** The shim log's calls; a line cut short by a killed shim is left out. */
+export function parseShimLog(path: string): ShimCall[] {
   if (!existsSync(path)) return [];
   return readFileSync(path, 'utf8')
     .split('\n')

@@ -1,8 +1,7 @@
 #!/usr/bin/env node
 // mock-hal command line: serve, scenarios, check, schema, record.
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { isEntryPoint, isParseArgsError } from './entry-point.ts';
 import { DEFAULT_API_KEY } from './auth.ts';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from './limits.ts';
 import {
@@ -137,8 +136,8 @@ async function serveCommand(args: string[], io: Io): Promise<number> {
     io.stderr('mock-hal: bound to a non-loopback address without --control-token: the control API answers loopback clients only\n');
   }
   const shownHost = values.host.includes(':') ? `[${values.host}]` : values.host;
-  io.stdout(`mock-hal listening on http://${shownHost}:${mock.port} (scenario: ${mock.scenario().name})\n`);
-  await new Promise<void>((resolve) => {
+  // Handlers first: a signal sent the moment the ready line appears must still stop cleanly.
+  const stopped = new Promise<void>((resolve) => {
     const stop = () => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
@@ -147,6 +146,8 @@ async function serveCommand(args: string[], io: Io): Promise<number> {
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   });
+  io.stdout(`mock-hal listening on http://${shownHost}:${mock.port} (scenario: ${mock.scenario().name})\n`);
+  await stopped;
   return 0;
 }
 
@@ -322,7 +323,7 @@ export async function mockHalMain(argv: string[], io: Io = processIo): Promise<n
       return 2;
     }
     const code = (error as NodeJS.ErrnoException).code;
-    if (error instanceof UsageError || (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS'))) {
+    if (error instanceof UsageError || isParseArgsError(error)) {
       io.stderr(`mock-hal: ${(error as Error).message}\nRun mock-hal ${command ?? ''} --help for usage.\n`);
       return 2;
     }
@@ -334,14 +335,7 @@ export async function mockHalMain(argv: string[], io: Io = processIo): Promise<n
   }
 }
 
-function isEntryPoint(): boolean {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-}
 
-if (isEntryPoint()) {
+if (isEntryPoint(import.meta.url)) {
   process.exitCode = await mockHalMain(process.argv.slice(2));
 }

@@ -2,7 +2,6 @@
 // (all closed) and over one regressed variant per gap (exactly its own gap present),
 // plus the ids of the checks that fail in each variant's probe runs. The matrix it
 // prints is written to test/output/gap-matrix.md for the README.
-import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -117,7 +117,7 @@ describe('check-telemetry on damaged files', () => {
         const summary = lines.pop()!;
         const counts = /^1 file checked, (\d+) problems?$/.exec(summary);
         expect(counts, summary).not.toBeNull();
-        expect(Number(counts![1])).toBe(lines.length);
+        expect(Number(counts![1]), result.out).toBe(lines.length);
         for (const line of lines) {
           expect(line.startsWith(`${file}: `), line).toBe(true);
           expect(line.length).toBeLessThan(2_000);
