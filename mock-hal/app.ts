@@ -148,8 +148,9 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     const entry: Omit<JournalEntry, 'id'> = {
       time,
       method: c.req.method,
-      path: url.pathname,
-      query: Object.fromEntries([...url.searchParams].map(([key, value]) => [key, redactor.text(value)])),
+      // A client may put the key anywhere: in the path, a parameter's name or its value.
+      path: redactor.text(url.pathname),
+      query: Object.fromEntries([...url.searchParams].map(([key, value]) => [redactor.text(key), redactor.text(value)])),
       headers: redactor.headers(c.req.raw.headers),
       body: redactor.text(body),
       bodyIsJson: body === '' ? null : isJson(body),
@@ -162,7 +163,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     if (graphql) {
       entry.graphql = graphql.ok
         ? { parseable: true, operation: graphql.operation, query: redactor.text(graphql.query) }
-        : { parseable: false, operation: null, query: graphql.query === null ? null : redactor.text(graphql.query), error: graphql.error };
+        : { parseable: false, operation: null, query: graphql.query === null ? null : redactor.text(graphql.query), error: redactor.text(graphql.error) };
     }
     if (fault) entry.fault = fault;
     journal.add(entry);

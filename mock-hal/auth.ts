@@ -44,7 +44,8 @@ export class Redactor {
   headers(headers: Headers): Record<string, string> {
     const out: Record<string, string> = {};
     headers.forEach((value, name) => {
-      out[name] = this.secretHeaders.has(name.toLowerCase()) ? REDACTED : this.text(value);
+      // The name too: a header can be named after a secret.
+      out[this.text(name)] = this.secretHeaders.has(name.toLowerCase()) ? REDACTED : this.text(value);
     });
     return out;
   }

@@ -93,7 +93,7 @@ describe('check-telemetry on damaged files', () => {
     let withProblems = 0;
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...samples), fc.array(damage, { minLength: 1, maxLength: 2 }), async (sample, damages) => {
-        let bytes = Buffer.from(sample.text);
+        let bytes: Buffer = Buffer.from(sample.text);
         for (const how of damages) {
           let text: string;
           try {
