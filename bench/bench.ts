@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { hermeticCallCost, matrixWallTime, median, MATRIX, type CallCost } from './harness-bench.ts';
 import {
+  MOCK_HAL_NODE_FLAGS,
   ROUTES,
   captureAnswers,
   rssBytes,
@@ -43,7 +44,7 @@ async function startupMs(samples = 10): Promise<number> {
   const times: number[] = [];
   for (let index = 0; index < samples; index += 1) {
     const started = performance.now();
-    const child = spawn(process.execPath, [`${ROOT}mock-hal/cli.ts`, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...MOCK_HAL_NODE_FLAGS, `${ROOT}mock-hal/cli.ts`, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
     times.push(performance.now() - started);
     await new Promise((resolve) => {

@@ -7,6 +7,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 
 export const BENCH_KEY = 'kvd_bench_key_0123456789';
+export const MOCK_HAL_NODE_FLAGS = ['--max-semi-space-size=4'];
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 export interface Route {
@@ -60,7 +61,8 @@ function stopper(child: ChildProcess): () => Promise<void> {
 }
 
 export async function startMockHalTarget(): Promise<Target> {
-  const child = spawn(process.execPath, [`${ROOT}mock-hal/cli.ts`, 'serve', '--port', '0', '--api-key', BENCH_KEY], {
+  // The flags of the bin's shebang and the image's entrypoint: how users run it.
+  const child = spawn(process.execPath, [...MOCK_HAL_NODE_FLAGS, `${ROOT}mock-hal/cli.ts`, 'serve', '--port', '0', '--api-key', BENCH_KEY], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const line = await waitForLine(child, /^mock-hal listening on /, 'mock-hal');

@@ -48,6 +48,9 @@ const ROUTES: Record<string, { method: string; check: CheckName }> = {
 class BodyTooLarge extends Error {}
 
 async function readBodyText(request: Request, limit: number): Promise<string> {
+  // GET and HEAD carry no body; not asking for one spares building a body stream
+  // per request, which is most of the cost of a /health answer.
+  if (request.method === 'GET' || request.method === 'HEAD') return '';
   const declared = Number(request.headers.get('content-length') ?? '0');
   if (declared > limit) throw new BodyTooLarge();
   if (!request.body) return '';
