@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessMain, type Io } from '../../harness/cli.ts';
+import { harnessMain, type Io } from '../../harness/commands.ts';
 import { GAP_IDS, detectGaps, type GapId, type GapState, type ProbeName } from '../../harness/gaps.ts';
 import { REFERENCE_GUARDRAILS } from '../../harness/runner.ts';
 import { CHECK_IDS, type CheckId, type RunReport } from '../../harness/types.ts';
