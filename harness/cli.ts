@@ -4,10 +4,16 @@
 import module from 'node:module';
 
 module.enableCompileCache?.();
-const [{ harnessMain }, { killAllGuardrails }] = await Promise.all([import('./commands.ts'), import('./guardrail-process.ts')]);
+const [{ harnessMain }, { killAllGuardrails }, { removeAllScratch }] = await Promise.all([
+  import('./commands.ts'),
+  import('./guardrail-process.ts'),
+  import('./runner.ts'),
+]);
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => {
     killAllGuardrails('SIGKILL');
+    // The runs' repository copies go too; what is already in the bundle stays, complete.
+    removeAllScratch();
     process.exit(signal === 'SIGINT' ? 130 : 143);
   });
 }

@@ -1,8 +1,8 @@
 // The harness: runs the real guardrail scripts, one private repository copy and
 // one private mock per (scenario, flow), judges what they left, and keeps it all.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { basename, delimiter, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -209,8 +209,28 @@ function expectedOf(spec: RunSpec): 'passed' | 'failed' {
   return spec.flow === 'plan' || SMOKE_FLOWS.includes(spec.flow) ? spec.expect.status : 'passed';
 }
 
+/** Temporary folders in use, so a harness stopped by a signal can still remove them. */
+const liveScratch = new Set<string>();
+
+async function scratchDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), prefix));
+  liveScratch.add(dir);
+  return dir;
+}
+
+async function removeScratch(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true });
+  liveScratch.delete(dir);
+}
+
+/** Removes every temporary folder still in use; synchronous, for a signal handler. */
+export function removeAllScratch(): void {
+  for (const dir of liveScratch) rmSync(dir, { recursive: true, force: true });
+  liveScratch.clear();
+}
+
 async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
-  const workDir = await mkdtemp(join(tmpdir(), 'guardrail-run-'));
+  const workDir = await scratchDir('guardrail-run-');
   const repoDir = join(workDir, 'repo');
   const apiKey = `kvd_harness_${randomBytes(12).toString('hex')}`;
   const phase = spec.phaseIndex === undefined ? undefined : spec.scenario.phases[spec.phaseIndex];
@@ -227,7 +247,10 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
       [SECRET_ENV]: apiKey,
       SPEC_OPS_TELEMETRY_HAL: ctx.telemetryHal ? '1' : '0',
       SPEC_OPS_CARGO_MANIFEST: ctx.manifest,
+      // The guardrail's own temporary files live and die with the run's folder.
+      TMPDIR: join(workDir, 'tmp'),
     };
+    await mkdir(env.TMPDIR as string);
     const shimLog = join(workDir, 'shim-log.jsonl');
     if (ctx.transport === 'hermetic') {
       const shims = await createHermeticShims({
@@ -328,7 +351,7 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
     };
   } finally {
     await mock.close();
-    await rm(workDir, { recursive: true, force: true });
+    await removeScratch(workDir);
   }
 }
 
@@ -382,7 +405,7 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
   }
   if (options.shard) notes.push(`shard ${options.shard.index}/${options.shard.total}: ${runs.length} runs of the matrix`);
 
-  const scratch = await mkdtemp(join(tmpdir(), 'guardrail-harness-'));
+  const scratch = await scratchDir('guardrail-harness-');
   try {
     const snapshot = join(scratch, 'snapshot');
     await snapshotRepository(repo, snapshot);
@@ -424,7 +447,7 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
       runs: reports,
     };
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await removeScratch(scratch);
   }
 }
 

@@ -80,6 +80,8 @@ describe('stopping the harness mid-matrix', () => {
       expect(performance.now() - sentAt).toBeLessThan(2_000);
       // The mocks were in the harness process itself; it is gone, with the code for the signal.
       expect(status.code ?? status.signal, output).toBe(exitCode);
+      // Its temporary folders (repository copies, shims, the guardrails' own temp files) are gone too.
+      expect(readdirSync(marker).filter((name) => name.startsWith('guardrail-'))).toEqual([]);
     } finally {
       if (harness.exitCode === null && harness.signalCode === null) harness.kill('SIGKILL');
       for (const row of processesMentioning(marker)) {
