@@ -66,6 +66,5 @@ export function renderConsoleSummary(report: HarnessReport): string {
     `${report.ok ? 'PASSED' : 'FAILED'}: ${report.specId}, ${report.runs.length} run${report.runs.length === 1 ? '' : 's'}, ${failedRuns} failed`,
   ];
   for (const note of report.notes) lines.push(`note: ${note}`);
-  lines.push(`evidence: ${report.bundleDir}`);
   return `${lines.join('\n')}\n`;
 }

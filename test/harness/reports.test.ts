@@ -288,7 +288,8 @@ describe('console output', () => {
     expect(lines[3]).toMatch(/^FAIL {4}flap\/phase-2-down .* exit-code, telemetry-status$/);
     expect(text).toContain('FAILED: SPEC-KIT-018, 2 runs, 1 failed\n');
     expect(text).toContain('note: call_tool timeout shortened to 3 s for the timeout scenario\n');
-    expect(text.endsWith('evidence: /out/SPEC-KIT-018/20250929T163421Z-abc123\n')).toBe(true);
+    // Where the evidence went is the caller's to say (run prints it relative to the cwd).
+    expect(text).not.toContain('/out/SPEC-KIT-018');
   });
 
   it('right-aligns numeric columns', () => {
