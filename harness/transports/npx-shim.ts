@@ -1,7 +1,7 @@
 // The hermetic `npx`: `npx [-y] hal-mcp` serves the TypeScript HAL server over
 // this process's stdio (or runs the MCP server command the harness configured);
 // every other npx use goes to the real npx.
-import { FORWARDED_SIGNALS, MCP_SERVER_ENV, ShimRecorder, exitCodeForSignal, findRealTool, runInherited } from './shim-common.ts';
+import { FORWARDED_SIGNALS, MCP_SERVER_ENV, ORIGINAL_PATH_ENV, ShimRecorder, exitCodeForSignal, findRealTool, runInherited } from './shim-common.ts';
 
 export const HAL_PACKAGE = 'hal-mcp';
 
@@ -57,7 +57,13 @@ export async function npxShimMain(argv: readonly string[], env: NodeJS.ProcessEn
       recorder.finish('refused', 2, command);
       return 2;
     }
-    const code = await runInherited(command[0]!, [...command.slice(1), ...halArgs]);
+    // On the original PATH: a configured `npx -y hal-mcp` must reach the real npx, not
+    // this shim again (which would start itself for ever).
+    const original = env[ORIGINAL_PATH_ENV];
+    const code = await runInherited(command[0]!, [...command.slice(1), ...halArgs], {
+      ...env,
+      ...(original !== undefined ? { PATH: original } : {}),
+    });
     recorder.finish('mcp-server', code, `ran ${JSON.stringify(command)}`);
     return code;
   }

@@ -110,9 +110,9 @@ export function findRealTool(name: string, env: NodeJS.ProcessEnv): string | nul
  * Runs `command` with this process's stdio and environment, passing on the
  * signals that would stop us, and resolves with its exit code (128+n for signal n).
  */
-export function runInherited(command: string, args: readonly string[]): Promise<number> {
+export function runInherited(command: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { stdio: 'inherit' });
+    const child = spawn(command, args, { stdio: 'inherit', env });
     const forward = (sig: NodeJS.Signals): void => {
       child.kill(sig);
     };

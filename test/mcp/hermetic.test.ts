@@ -350,5 +350,25 @@ describe('hermetic transport', () => {
       const npx = newLines().find((l) => l.shim === 'npx');
       expect(npx).toMatchObject({ action: 'mcp-server', exitCode: 0, note: `ran ${JSON.stringify([NODE, HAL_SERVER])}` });
     });
+
+    it('a configured command runs on the original PATH, so `npx -y hal-mcp` cannot loop back into the shim', async () => {
+      const seenPath = path.join(tmp.dir, 'server-path.txt');
+      const custom = await createHermeticShims({
+        dir: path.join(tmp.dir, 'custom-path'),
+        nodePath: NODE,
+        shimLog: logFile,
+        mcpServerCommand: ['/bin/bash', '-c', `printf '%s' "$PATH" > '${seenPath}'; exec '${NODE}' '${HAL_SERVER}'`],
+      });
+      const result = await smokeCall(custom, {
+        cwd: repo,
+        cargoFlags: ['--manifest-path', 'codex-rs/Cargo.toml', '-q'],
+        tool: 'http-get',
+        args: { url: `${mock.url}/health` },
+      });
+      expect(result.code).toBe(0);
+      const serverPath = readFileSync(seenPath, 'utf8').split(':');
+      expect(serverPath).not.toContain(custom.binDir);
+      expect(serverPath.length).toBeGreaterThan(0);
+    });
   });
 });
