@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import type { Behaviour, CheckName, Scenario } from '../mock-hal/scenario-model.ts';
 import { resolveScenario } from '../mock-hal/scenario-store.ts';
+import { MOCK_HAL_NODE_FLAGS } from './http-targets.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEY = 'kvd_soak_key_2f8b71';
@@ -99,7 +100,8 @@ const CHECKS: { check: CheckName; method: string; path: string; body?: string }[
 
 // --- the mock, as a child process ------------------------------------------------------------------
 
-const child = spawn(process.execPath, [join(ROOT, 'mock-hal', 'cli.ts'), 'serve', '--port', '0', '--api-key', KEY], {
+// The flags of the bin's shebang and the image's entrypoint: how users run the mock.
+const child = spawn(process.execPath, [...MOCK_HAL_NODE_FLAGS, join(ROOT, 'mock-hal', 'cli.ts'), 'serve', '--port', '0', '--api-key', KEY], {
   cwd: ROOT,
   stdio: ['ignore', 'pipe', 'inherit'],
 });
