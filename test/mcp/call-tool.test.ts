@@ -11,19 +11,10 @@ import {
   callToolMain,
   parseCommandLine,
 } from '../../harness/mcp/call-tool.ts';
-import { API_KEY, HAL_SERVER, NODE, cleanEnv, closedPort, isAlive, parseResult, runCallTool, tempDir } from './helpers.ts';
+import { API_KEY, HAL_SERVER, NODE, capture, cleanEnv, closedPort, isAlive, parseResult, runCallTool, tempDir } from './helpers.ts';
 
 const SERVER = ['--', NODE, HAL_SERVER];
 
-function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out(): string; err(): string } {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 describe('call_tool command line', () => {
   it('reads every flag, and takes the server command after --', () => {

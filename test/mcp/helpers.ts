@@ -106,3 +106,14 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/** Collects what a command writes to stdout and stderr, for in-process runs. */
+export function capture(): { io: { stdout: { write(s: string): boolean }; stderr: { write(s: string): boolean } }; out(): string; err(): string } {
+  let out = '';
+  let err = '';
+  return {
+    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
+    out: () => out,
+    err: () => err,
+  };
+}

@@ -2,7 +2,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -10,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES } from '../../mock-hal/scenario-model.ts';
 import { startMockHal, type MockHal } from '../../mock-hal/server.ts';
 import { smokeRequest } from '../support/smoke-requests.ts';
+import { closedPort } from '../mcp/helpers.ts';
 
 const CLI = new URL('../../mock-hal/cli.ts', import.meta.url).pathname;
 const KEY = 'kvd_cli_record_key';
@@ -26,14 +26,6 @@ function run(...args: string[]): Promise<{ code: number | null; stdout: string; 
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('close', (code) => resolve({ code, stdout, stderr })));
-}
-
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 let dir: string;

@@ -1,7 +1,6 @@
 // mock-hal record: a second mock-hal stands in for the real API; what gets recorded
 // from it must replay, served by mock-hal, exactly as the original answered.
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import { CHECK_NAMES, parseScenario, type CheckName, type ScenarioInput } from '
 import { resolveScenario } from '../../mock-hal/scenario-store.ts';
 import { DEFAULT_SCENARIOS_DIR, startMockHal, type MockHal } from '../../mock-hal/server.ts';
 import { smokeRequest } from '../support/smoke-requests.ts';
+import { closedPort } from '../mcp/helpers.ts';
 
 const KEY = 'kvd_real_api_key_0123';
 
@@ -29,15 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-/** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 interface Seen {
   status: number;

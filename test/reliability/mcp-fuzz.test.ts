@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXIT_USAGE, UsageError, callToolMain, parseCommandLine } from '../../harness/mcp/call-tool.ts';
 import { createHalServer } from '../../harness/mcp/hal-server.ts';
 import { startMockHal, type MockHal } from '../../mock-hal/server.ts';
-import { HAL_SERVER, NODE, cleanEnv, closedPort, runCallTool, tempDir } from '../mcp/helpers.ts';
+import { HAL_SERVER, NODE, capture, cleanEnv, closedPort, runCallTool, tempDir } from '../mcp/helpers.ts';
 import { SEED, runs } from './config.ts';
 import { STACK_LINE } from './raw-http.ts';
 
@@ -31,15 +31,6 @@ afterAll(async () => {
   scratch.remove();
 });
 
-function capture() {
-  let out = '';
-  let err = '';
-  return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
-    out: () => out,
-    err: () => err,
-  };
-}
 
 // --- call_tool's command line ---------------------------------------------------------
 
