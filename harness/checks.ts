@@ -2,9 +2,9 @@
 // what it saw. They read only the RunRecord, so they test without a guardrail.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { CHECK_NAMES, type CheckName } from '../mock-hal/scenario-model.ts';
+import { CHECK_NAMES, type CheckName, type Expectation } from '../mock-hal/scenario-model.ts';
 import { readTelemetryFileSync, validateTelemetry, type Telemetry } from './telemetry-schema.ts';
-import { SMOKE_FLOWS, STAGE_OF_FLOW, type CheckId, type CheckResult, type RunRecord } from './types.ts';
+import { SMOKE_FLOWS, STAGE_OF_FLOW, type CheckId, type CheckResult, type Flow, type RunRecord } from './types.ts';
 
 export const GRAPHQL_PING_QUERY = 'query { __typename }';
 
@@ -63,20 +63,23 @@ export function observedStatus(run: RunRecord, view: TelemetryView): 'passed' | 
   return run.exitCode === 0 ? 'passed' : 'failed';
 }
 
-function expectedStatus(run: RunRecord): 'passed' | 'failed' {
-  if (isSmoke(run)) return run.expect.status;
-  if (run.flow === 'plan') return run.baseline?.forcedFail ? 'failed' : 'passed';
-  return 'passed';
+/**
+ * What a correct guardrail reports: the scenario's expectation for the HAL smoke and
+ * for plan (whose baseline fails under a failing scenario); flows that make no HAL
+ * calls must pass whatever the scenario.
+ */
+export function expectedStatus(flow: Flow, expect: Expectation): 'passed' | 'failed' {
+  return flow === 'plan' || SMOKE_FLOWS.includes(flow) ? expect.status : 'passed';
 }
 
 export function checkExitCode(run: RunRecord): CheckResult {
   if (run.timedOut) return fail('exit-code', `expected the guardrail to finish, but the harness killed it after its timeout (signal ${run.signal})`);
-  const wantZero = run.flow === 'plan' && run.baseline?.forcedFail ? run.baseline.allowFail : expectedStatus(run) === 'passed';
+  const wantZero = run.flow === 'plan' && run.baseline?.forcedFail ? run.baseline.allowFail : expectedStatus(run.flow, run.expect) === 'passed';
   const seen = run.exitCode === null ? `no exit code (signal ${run.signal})` : `exit ${run.exitCode}`;
   if (wantZero) return run.exitCode === 0 ? pass('exit-code', 'expected exit 0, saw exit 0') : fail('exit-code', `expected exit 0, saw ${seen}`);
   return run.exitCode !== 0 && run.exitCode !== null
     ? pass('exit-code', `expected a non-zero exit, saw ${seen}`)
-    : fail('exit-code', `expected a non-zero exit for a ${expectedStatus(run)} run, saw ${seen}`);
+    : fail('exit-code', `expected a non-zero exit for a ${expectedStatus(run.flow, run.expect)} run, saw ${seen}`);
 }
 
 export function checkTelemetrySchema(run: RunRecord, view: TelemetryView): CheckResult {
@@ -141,7 +144,7 @@ export function checkTelemetryStatus(run: RunRecord, view: TelemetryView): Check
 }
 
 /** Per smoke check: did it reach the mock, and what did the mock answer? */
-export function journalOutcomes(run: RunRecord): Record<CheckName, { reached: boolean; ok2xx: boolean; seen: string }> {
+function journalOutcomes(run: RunRecord): Record<CheckName, { reached: boolean; ok2xx: boolean; seen: string }> {
   const outcomes = {} as Record<CheckName, { reached: boolean; ok2xx: boolean; seen: string }>;
   for (const check of CHECK_NAMES) {
     const entries = run.journal.filter((entry) => entry.check === check);

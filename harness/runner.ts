@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Behaviour, Expectation, Scenario } from '../mock-hal/scenario-model.ts';
 import { DEFAULT_SCENARIOS_DIR } from '../mock-hal/scenario-store.ts';
 import { startMockHal, toScenario, type MockHalHandle } from '../mock-hal/server.ts';
-import { checkTransition, judgeRun, readTelemetry, observedStatus } from './checks.ts';
+import { checkTransition, expectedStatus, judgeRun } from './checks.ts';
 import { createBundle, writeRunEvidence, type PairRunInput } from './evidence.ts';
 import { runGuardrailProcess } from './guardrail-process.ts';
 import { HARNESS_GIT_ENV, changedFiles, cloneSnapshot, snapshotRepository } from './repo-copy.ts';
@@ -204,11 +204,6 @@ interface RunOutcome {
   pair: PairRunInput;
 }
 
-/** Flows that do not call HAL must pass whatever the scenario; plan fails only with a failing baseline. */
-function expectedOf(spec: RunSpec): 'passed' | 'failed' {
-  return spec.flow === 'plan' || SMOKE_FLOWS.includes(spec.flow) ? spec.expect.status : 'passed';
-}
-
 /** Temporary folders in use, so a harness stopped by a signal can still remove them. */
 const liveScratch = new Set<string>();
 
@@ -299,6 +294,7 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
       ...(spec.flow === 'plan' ? { baseline: { forcedFail, allowFail: ctx.baselineAllowFail } } : {}),
     };
     const judged = judgeRun(record, ctx.transport);
+    const expected = expectedStatus(spec.flow, spec.expect);
 
     const runDir = await ctx.bundle.runDir(
       spec.scenario.name,
@@ -337,14 +333,14 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
         checks: judged.checks,
         matrixIndex: spec.matrixIndex,
         status: judged.status,
-        expectedStatus: expectedOf(spec),
+        expectedStatus: expected,
       },
       pair: {
         scenario: record.scenario,
         ...(record.phase !== undefined ? { phase: record.phase } : {}),
         flow: spec.flow,
         status: judged.status,
-        expectedStatus: expectedOf(spec),
+        expectedStatus: expected,
         exitCode: result.exitCode,
         evidenceDir: runDir,
       },
@@ -451,4 +447,3 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
   }
 }
 
-export { observedStatus, readTelemetry };

@@ -5,10 +5,6 @@ import { createSchema, createYoga } from 'graphql-yoga';
 import { MAX_PAGE_SIZE, healthBody, moviePage } from './bodies.ts';
 
 const typeDefs = /* GraphQL */ `
-  type Capability {
-    enabled: Boolean!
-    reason: String!
-  }
   type Health {
     status: String!
     service: String!

@@ -99,6 +99,3 @@ function safeNames(dir: string): string[] {
   }
 }
 
-export function scenarioNames(dir = DEFAULT_SCENARIOS_DIR): string[] {
-  return safeNames(dir);
-}
