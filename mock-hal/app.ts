@@ -22,6 +22,11 @@ export interface MockHalAppOptions {
   limits?: Partial<Limits>;
   /** More values to redact in the journal besides the API key. */
   secrets?: readonly string[];
+  /**
+   * Journal requests exactly as sent, keys included. Only for throw-away keys: the
+   * differential tests must see whether a placeholder was filled in or sent as written.
+   */
+  revealSecrets?: boolean;
   control?: ControlAccess;
   /** Builds the transport's fault adapter for one request. */
   faultsFor: (c: Context) => FaultAdapter;
@@ -108,7 +113,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const maxBodyBytes = limits.maxBodyBytes;
   const engine = new ScenarioEngine(options.scenario);
   const journal = new Journal(limits.journalSize);
-  const redactor = new Redactor([apiKey, ...(options.secrets ?? [])], apiKeyHeaders);
+  const redactor = options.revealSecrets ? Redactor.none : new Redactor([apiKey, ...(options.secrets ?? [])], apiKeyHeaders);
   let yoga: Promise<GraphqlServer> | undefined;
   const graphqlServer = () => (yoga ??= import('./graphql-server.ts').then((module) => module.createGraphqlServer()));
   const app = new Hono<{ Variables: Variables }>();

@@ -1,6 +1,6 @@
 // startMockHal: the app on a real socket through @hono/node-server, with a handle
 // that tests and the harness use (the container module returns the same handle).
-import type { IncomingMessage, Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Context } from 'hono';
@@ -25,6 +25,8 @@ export interface StartMockHalOptions {
   controlToken?: string;
   limits?: Partial<Limits>;
   secrets?: readonly string[];
+  /** Journal keys as sent (throw-away keys in differential tests only). */
+  revealSecrets?: boolean;
 }
 
 /** The handle both startMockHal and startMockHalContainer resolve to. */
@@ -41,6 +43,8 @@ export interface MockHal extends MockHalHandle {
   port: number;
   apiKey: string;
   scenario(): Scenario;
+  /** Requests received and not yet answered or abandoned: how a test sees a hang take hold. */
+  pendingRequests(): number;
 }
 
 /** Strings are names or paths; objects (raw or already normalised) are validated again. */
@@ -92,6 +96,7 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
     apiKeyHeaders: options.apiKeyHeaders,
     limits: options.limits,
     secrets: options.secrets,
+    revealSecrets: options.revealSecrets,
     control: {
       token: options.controlToken,
       isLocal: (c) => {
@@ -131,6 +136,12 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
     socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
 
+  let pending = 0;
+  server.on('request', (_request: IncomingMessage, response: ServerResponse) => {
+    pending++;
+    response.once('close', () => pending--);
+  });
+
   // After listening, so start-up is not held up by it; a request that comes first waits for it.
   void warmUp();
   const port = (server.address() as AddressInfo).port;
@@ -143,6 +154,7 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
     port,
     apiKey,
     scenario: () => engine.active().scenario,
+    pendingRequests: () => pending,
     async setScenario(scenario, activate) {
       engine.activate(toScenario(scenario, scenariosDir), activate);
     },

@@ -1,119 +1,102 @@
-// A stand-in for the npm `hal-mcp` server (HAL, the "HTTP API Layer"): the same
-// tools, secret substitution, redaction and result text, so the guardrail
-// scripts' HAL smoke can run without the network or the npm registry.
+// The kit's HAL MCP server: a stand-in for the npm `hal-mcp` 1.0.14 that answers every
+// tool call as the real one does (the differential suite in harness/conformance/ proves
+// it against the real server), so the guardrail scripts cannot tell the hermetic
+// transport from the real chain. Its one difference: no HAL_SWAGGER_FILE tools.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import * as z from 'zod';
-import { redact, secretValues, substituteSecrets } from './secrets.ts';
+// zod 3, as hal-mcp uses: the SDK words invalid input from the schema library's own
+// messages ("Invalid url at url"), and zod 4 words them differently.
+import { z } from 'zod/v3';
+import { listSecretsText } from './hal-list-secrets.ts';
+import { SENDS_BODY, performHalRequest, type HalMethod } from './hal-request.ts';
+import { HalSecrets, type WarningSink } from './hal-secrets.ts';
 
+/** The identity hal-mcp 1.0.14 reports in `initialize`. */
 export const HAL_SERVER_NAME = 'hal-mcp';
-export const HAL_SERVER_VERSION = '0.0.0-testkit';
+export const HAL_SERVER_VERSION = '1.0.0';
 
-type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE' | 'HEAD' | 'OPTIONS';
+const PLACEHOLDER_NOTE = 'Placeholders {secrets.<name>} are filled in from HAL_SECRET_ variables.';
 
-interface HalRequest {
-  url: string;
-  headers?: Record<string, string> | undefined;
-  body?: string | undefined;
-  contentType?: string | undefined;
-}
-
-const headersSchema = z
-  .record(z.string(), z.string())
-  .optional()
-  .describe('Request headers; values may use {secrets.<name>} placeholders');
-const urlSchema = z.string().describe('Absolute URL; may use {secrets.<name>} placeholders');
-
-const bodilessShape = { url: urlSchema, headers: headersSchema };
-const bodyShape = {
-  url: urlSchema,
-  body: z.string().optional().describe('Request body as text; may use {secrets.<name>} placeholders'),
-  headers: headersSchema,
-  contentType: z.string().default('application/json').describe('Content-Type sent when headers do not set one'),
+const withoutBody = {
+  url: z.string().url(),
+  headers: z.record(z.string()).optional(),
+};
+const withBody = {
+  url: z.string().url(),
+  body: z.string().optional(),
+  headers: z.record(z.string()).optional(),
+  contentType: z.string().default('application/json'),
 };
 
-function isJsonContentType(contentType: string | null): boolean {
-  if (!contentType) return false;
-  const media = contentType.split(';')[0]!.trim().toLowerCase();
-  return media === 'application/json' || media.endsWith('+json');
+// In hal-mcp's order, which `tools/list` shows.
+const HTTP_TOOLS: ReadonlyArray<[string, HalMethod]> = [
+  ['http-get', 'GET'],
+  ['http-post', 'POST'],
+  ['http-put', 'PUT'],
+  ['http-patch', 'PATCH'],
+  ['http-delete', 'DELETE'],
+  ['http-head', 'HEAD'],
+  ['http-options', 'OPTIONS'],
+];
+const DOCS = `# HAL (HTTP API Layer), as served by the guardrail test kit
+
+Tools: http-get, http-post, http-put, http-patch, http-delete, http-head, http-options, list-secrets.
+${PLACEHOLDER_NOTE} A variable HAL_SECRET_<NAMESPACE>_<KEY> gives {secrets.<namespace>.<key>};
+HAL_ALLOW_<NAMESPACE>="pattern,..." limits the URLs such a secret may be sent to.
+`;
+
+export interface HalServerOptions {
+  /** Where warnings go (unknown placeholders, refused secrets); hal-mcp writes them to stderr. */
+  warn?: WarningSink;
 }
 
-function formatBody(text: string, contentType: string | null): string {
-  if (!isJsonContentType(contentType)) return text;
-  if (text.trim() === '') return '(Empty response)';
-  try {
-    return JSON.stringify(JSON.parse(text), null, 2);
-  } catch {
-    return '(Unable to parse response)';
+/** Builds the HAL MCP server. Secrets are read from `env` once, as hal-mcp reads them at start-up. */
+export function createHalServer(env: NodeJS.ProcessEnv = process.env, options: HalServerOptions = {}): McpServer {
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const secrets = new HalSecrets(env, warn);
+  if (secrets.byName.size > 0) {
+    warn(`Loaded ${secrets.byName.size} secrets from environment variables`);
+    if (secrets.restrictedCount > 0) warn(`${secrets.restrictedCount} secrets have URL restrictions`);
   }
-}
+  warn(
+    env.HAL_SWAGGER_FILE
+      ? 'HAL_SWAGGER_FILE is not supported by the guardrail test kit; serving the built-in tools only'
+      : 'No HAL_SWAGGER_FILE specified, using built-in tools only',
+  );
 
-function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return String(error);
-  // undici reports every network failure as "fetch failed"; the cause says which one.
-  const cause = error.cause;
-  if (cause instanceof Error && cause.message && cause.message !== error.message) {
-    const code = (cause as { code?: unknown }).code;
-    return `${error.message} (${typeof code === 'string' ? `${code}: ` : ''}${cause.message})`;
-  }
-  return error.message;
-}
-
-async function perform(method: Method, input: HalRequest, env: NodeJS.ProcessEnv): Promise<CallToolResult> {
-  const secrets = secretValues(env);
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(input.headers ?? {})) headers[name] = substituteSecrets(value, env);
-  const sendsBody = method === 'POST' || method === 'PUT' || method === 'PATCH';
-  if (sendsBody && input.contentType && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
-    headers['Content-Type'] = input.contentType;
-  }
-  const init: RequestInit = { method, headers };
-  if (sendsBody && input.body !== undefined) init.body = substituteSecrets(input.body, env);
-  try {
-    const response = await fetch(substituteSecrets(input.url, env), init);
-    const bodyText = await response.text();
-    const headerLines: string[] = [];
-    response.headers.forEach((value, name) => headerLines.push(`${name}: ${value}`));
-    const text =
-      `Status: ${response.status} ${response.statusText}\n\n` +
-      `Headers:\n${headerLines.join('\n')}\n\n` +
-      `Body:\n${formatBody(bodyText, response.headers.get('content-type'))}`;
-    return { content: [{ type: 'text', text: redact(text, secrets) }] };
-  } catch (error) {
-    const text = `Error making ${method} request: ${describeError(error)}`;
-    return { content: [{ type: 'text', text: redact(text, secrets) }], isError: true };
-  }
-}
-
-/** Builds the HAL MCP server; `env` supplies the HAL_SECRET_ variables, read on every call. */
-export function createHalServer(env: NodeJS.ProcessEnv = process.env): McpServer {
   const server = new McpServer({ name: HAL_SERVER_NAME, version: HAL_SERVER_VERSION });
-  const bodiless: Array<[string, Method]> = [
-    ['http-get', 'GET'],
-    ['http-delete', 'DELETE'],
-    ['http-head', 'HEAD'],
-    ['http-options', 'OPTIONS'],
-  ];
-  for (const [name, method] of bodiless) {
-    server.registerTool(
-      name,
-      { description: `Make an HTTP ${method} request`, inputSchema: bodilessShape },
-      (args) => perform(method, args, env),
-    );
+  for (const [name, method] of HTTP_TOOLS) {
+    if (SENDS_BODY.has(method)) {
+      server.registerTool(
+        name,
+        {
+          title: `HTTP ${method}`,
+          description: `Sends an HTTP ${method} request with an optional text body; contentType is the Content-Type unless headers set one. ${PLACEHOLDER_NOTE}`,
+          inputSchema: withBody,
+        },
+        ({ url, body, headers = {}, contentType }) =>
+          performHalRequest(method, { url, body, headers: { 'Content-Type': contentType, ...headers } }, secrets),
+      );
+    } else {
+      server.registerTool(
+        name,
+        { title: `HTTP ${method}`, description: `Sends an HTTP ${method} request. ${PLACEHOLDER_NOTE}`, inputSchema: withoutBody },
+        ({ url, headers = {} }) => performHalRequest(method, { url, headers }, secrets),
+      );
+    }
   }
-  const withBody: Array<[string, Method]> = [
-    ['http-post', 'POST'],
-    ['http-put', 'PUT'],
-    ['http-patch', 'PATCH'],
-  ];
-  for (const [name, method] of withBody) {
-    server.registerTool(
-      name,
-      { description: `Make an HTTP ${method} request with an optional text body`, inputSchema: bodyShape },
-      (args) => perform(method, args, env),
-    );
-  }
+  server.registerTool(
+    'list-secrets',
+    { title: 'List secrets', description: 'Lists the secret placeholders and their URL restrictions, never the values.', inputSchema: {} },
+    () => ({ content: [{ type: 'text', text: listSecretsText(secrets) }] }),
+  );
+  // hal-mcp offers a documentation resource too; clients see the same capabilities.
+  server.registerResource(
+    'api-docs',
+    'docs://hal/api',
+    { title: 'HAL API Documentation', description: 'The tools and the secret placeholders', mimeType: 'text/markdown' },
+    (uri) => ({ contents: [{ uri: uri.href, text: DOCS }] }),
+  );
   return server;
 }
 

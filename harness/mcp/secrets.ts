@@ -1,21 +1,8 @@
-// HAL's secret conventions, shared by the HAL server (substitution, output
-// redaction) and the hermetic shims (redacting what they log).
+// The secret values the kit must never write: the values of HAL_SECRET_ variables,
+// hidden by the hermetic shims in what they log. (hal-mcp's own rules: hal-secrets.ts.)
 
 export const SECRET_ENV_PREFIX = 'HAL_SECRET_';
 export const REDACTED = '[REDACTED]';
-
-const PLACEHOLDER = /\{secrets\.([A-Za-z0-9_]+)\}/g;
-
-/** Maps a placeholder name to its variable: `kavedarr_api_key` and `HAL_SECRET_KAVEDARR_API_KEY` both give the latter. */
-export function secretVariableName(name: string): string {
-  const upper = name.toUpperCase();
-  return upper.startsWith(SECRET_ENV_PREFIX) ? upper : SECRET_ENV_PREFIX + upper;
-}
-
-/** Replaces `{secrets.<name>}` with the value of its HAL_SECRET_ variable; unknown names stay as written. */
-export function substituteSecrets(text: string, env: NodeJS.ProcessEnv): string {
-  return text.replace(PLACEHOLDER, (whole, name: string) => env[secretVariableName(name)] ?? whole);
-}
 
 /**
  * The non-empty values of every HAL_SECRET_ variable, longest first so that a

@@ -1,0 +1,122 @@
+// `npm run conformance`: the differential test of the kit's HAL server against the real
+// hal-mcp, live. Both servers get the same calls against fresh mocks; every difference in
+// what a caller or the API would see is printed. The recorded answers that `npm test`
+// compares against are checked too, and `--update` records them anew.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { CommandLineError, splitCommandLine } from '../command-line.ts';
+import { writeFileAtomic } from '../evidence.ts';
+import { conformanceCases } from './cases.ts';
+import { compareObservations, formatDifferences } from './compare.ts';
+import { observeServer, type Observation } from './observe.ts';
+import { DEFAULT_REAL_HAL_DIR, RealHalError, prepareRealHal, type RealHal } from './real-hal.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const FIXTURE_PATH = path.join(ROOT, 'test', 'fixtures', 'conformance', 'hal-mcp-1.0.14.json');
+/** The kit's own HAL server, as the hermetic npx shim starts it. */
+export const KIT_HAL_COMMAND = [process.execPath, path.join(ROOT, 'harness', 'mcp', 'hal-server.ts')];
+
+export interface ConformanceFixture {
+  server: string;
+  node: string;
+  observations: Observation[];
+}
+
+const HELP = `Usage: npm run conformance -- [--hal-mcp DIR | --server-command "CMD"] [--update]
+
+Sends the same ${'MCP'} calls to the real hal-mcp and to the kit's HAL server, each against a
+fresh mock-hal, and compares every answer and every request that reached the mock.
+
+  --hal-mcp DIR            a built hal-mcp (dist/index.js); installed in a temporary copy
+                           when it has no node_modules (default ${path.relative(process.cwd(), DEFAULT_REAL_HAL_DIR)})
+  --server-command "CMD"   start the real server with this command instead
+  --update                 record the real server's answers as the fixture npm test uses
+                           (${path.relative(process.cwd(), FIXTURE_PATH)})
+
+Masked on both sides: ports, the date header, the health body's timestamp and uptime.
+Exit status: 0 identical, 1 some difference, 2 could not run.
+`;
+
+class UsageError extends Error {}
+
+export function readFixture(file = FIXTURE_PATH): ConformanceFixture {
+  return JSON.parse(readFileSync(file, 'utf8')) as ConformanceFixture;
+}
+
+async function realServer(values: { 'hal-mcp'?: string; 'server-command'?: string }, log: (line: string) => void): Promise<RealHal> {
+  if (values['server-command'] !== undefined) {
+    if (values['hal-mcp'] !== undefined) throw new UsageError('give --hal-mcp or --server-command, not both');
+    const command = splitCommandLine(values['server-command']);
+    if (command.length === 0) throw new UsageError('--server-command needs a command, e.g. "node /opt/hal-mcp/dist/index.js"');
+    return { command, dispose: async () => {} };
+  }
+  return prepareRealHal(path.resolve(values['hal-mcp'] ?? DEFAULT_REAL_HAL_DIR), log);
+}
+
+export async function conformanceMain(argv: string[]): Promise<number> {
+  const log = (line: string): void => {
+    process.stderr.write(`${line}\n`);
+  };
+  let real: RealHal | undefined;
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: {
+        'hal-mcp': { type: 'string' },
+        'server-command': { type: 'string' },
+        update: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      allowPositionals: true,
+    });
+    if (values.help) {
+      process.stdout.write(HELP);
+      return 0;
+    }
+    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+    real = await realServer(values, log);
+    const cases = conformanceCases();
+    log(`conformance: ${cases.length} cases against the real server (${real.command.join(' ')})…`);
+    const theirs = await observeServer(real.command, cases);
+    log('conformance: the same cases against the kit’s HAL server…');
+    const ours = await observeServer(KIT_HAL_COMMAND, cases);
+
+    let failed = false;
+    const live = compareObservations(theirs, ours);
+    if (live.length > 0) {
+      failed = true;
+      process.stdout.write(`The kit's HAL server differs from the real one in ${live.length} place(s):\n${formatDifferences(live, 'real', 'kit ')}\n`);
+    } else {
+      process.stdout.write(`Identical: ${cases.length} cases, every answer and every request that reached the mock.\n`);
+    }
+    if (values.update) {
+      const fixture: ConformanceFixture = { server: 'hal-mcp 1.0.14', node: process.version, observations: theirs };
+      await writeFileAtomic(FIXTURE_PATH, `${JSON.stringify(fixture, null, 2)}\n`);
+      process.stdout.write(`Recorded the real server's answers in ${path.relative(process.cwd(), FIXTURE_PATH)}.\n`);
+    } else {
+      const stale = compareObservations(readFixture().observations, theirs);
+      if (stale.length > 0) {
+        failed = true;
+        process.stdout.write(
+          `The recorded fixture no longer matches the real server in ${stale.length} place(s) ` +
+            `(re-record with npm run conformance -- --update):\n${formatDifferences(stale, 'fixture', 'real   ')}\n`,
+        );
+      }
+    }
+    return failed ? 1 : 0;
+  } catch (error) {
+    if (error instanceof UsageError || error instanceof RealHalError || error instanceof CommandLineError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      process.stderr.write(`conformance: ${(error as Error).message}\n`);
+      return 2;
+    }
+    throw error;
+  } finally {
+    await real?.dispose();
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await conformanceMain(process.argv.slice(2));
+}
