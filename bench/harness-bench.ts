@@ -1,13 +1,14 @@
 // The harness side: wall time of the reference matrix, and what one hermetic HAL
 // call costs (bash cargo stub → call_tool → npx stub → HAL server → mock) and where.
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runHarness } from '../harness/runner.ts';
 import { createHermeticShims } from '../harness/transports/hermetic.ts';
 import type { Flow, ShimCall } from '../harness/types.ts';
 import { startMockHal } from '../mock-hal/server.ts';
+import { writeCargoWorkspace } from '../test/support/cargo-workspace.ts';
 
 export const MATRIX = { flows: ['validate', 'audit', 'plan'] as Flow[], scenarios: ['healthy', 'degraded', 'timeout', 'malformed'] };
 
@@ -50,14 +51,13 @@ export async function hermeticCallCost(calls = 20): Promise<CallCost> {
   const mock = await startMockHal({ apiKey: 'kvd_bench_call_key' });
   try {
     const repo = join(work, 'repo');
-    mkdirSync(join(repo, 'codex-rs'), { recursive: true });
-    writeFileSync(join(repo, 'codex-rs/Cargo.toml'), '[workspace]\n');
+    writeCargoWorkspace(repo);
     const shimLog = join(work, 'shim-log.jsonl');
     const shims = await createHermeticShims({ dir: join(work, 'shims'), nodePath: process.execPath, shimLog });
     const env = { ...process.env, ...shims.env, HAL_SECRET_KAVEDARR_API_KEY: 'kvd_bench_call_key' };
     const args = [
       'run', '--manifest-path', 'codex-rs/Cargo.toml', '--quiet', '-p', 'codex-mcp-client', '--bin', 'call_tool', '--',
-      '--tool', 'http-get', '--args', JSON.stringify({ url: `${mock.url}/api/v3/movie`, headers: { 'X-Api-Key': '{secrets.kavedarr_api_key}' } }),
+      '--tool', 'http-get', '--args', JSON.stringify({ url: `${mock.url}/api/v3/movie`, headers: { 'X-Api-Key': '{secrets.kavedarr.api_key}' } }),
       '--env', 'HAL_SECRET_KAVEDARR_API_KEY=kvd_bench_call_key', '--', 'npx', '-y', 'hal-mcp',
     ];
     const walls: number[] = [];

@@ -16,7 +16,7 @@ import { SEED, runs } from './config.ts';
 import { STACK_LINE } from './raw-http.ts';
 
 const RUNS = { argv: runs(300), tools: runs(200), processes: runs(4) } as const;
-const TOOLS = ['http-get', 'http-delete', 'http-head', 'http-options', 'http-post', 'http-put', 'http-patch'];
+const TOOLS = ['http-get', 'http-delete', 'http-head', 'http-options', 'http-post', 'http-put', 'http-patch', 'list-secrets'];
 const KEY = 'kvd_mcp_fuzz_secret_8c2d';
 
 const scratch = tempDir('mcp-fuzz');
@@ -90,7 +90,7 @@ describe('HAL server: unknown tools and invalid tool input', () => {
 
   // URLs that stay on this machine: the mock, a refused port, or things that are not http URLs.
   const url = fc.oneof(
-    fc.constantFrom('/health', '/api/v3/movie', '/graphql', '/nope', '/health?x={secrets.kavedarr_api_key}').map((path) => `${mock.url}${path}`),
+    fc.constantFrom('/health', '/api/v3/movie', '/graphql', '/nope', '/health?x={secrets.kavedarr.api_key}').map((path) => `${mock.url}${path}`),
     fc.constant('').map(() => `http://127.0.0.1:${refused}/health`),
     fc.string({ maxLength: 20 }).filter((text) => !text.includes(':')),
     fc.constantFrom('ftp://127.0.0.1/x', 'file:///etc/passwd', 'data:,hello', 'http://[::1', 'http://127.0.0.1:99999/', 'javascript:alert(1)'),
@@ -100,7 +100,7 @@ describe('HAL server: unknown tools and invalid tool input', () => {
       url: fc.oneof({ weight: 4, arbitrary: url }, { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 2 }) }),
       headers: fc.oneof(
         fc.dictionary(fc.string({ maxLength: 10 }), fc.string({ maxLength: 20 }), { maxKeys: 3 }),
-        fc.constant({ 'X-Api-Key': '{secrets.kavedarr_api_key}' }),
+        fc.constant({ 'X-Api-Key': '{secrets.kavedarr.api_key}' }),
         fc.jsonValue({ maxDepth: 2 }),
       ),
       body: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('{"query":"query { __typename }"}'), fc.jsonValue({ maxDepth: 2 })),
@@ -125,6 +125,10 @@ describe('HAL server: unknown tools and invalid tool input', () => {
           expect(result.isError).toBe(true);
           // The SDK looks tools up in a plain object: "toString" or "__proto__" come back "disabled", still an error.
           expect(text).toMatch(/^MCP error -32602: Tool .* (not found|disabled)/s);
+        } else if (tool === 'list-secrets') {
+          kind = 'secrets listed';
+          expect(result.isError).toBeUndefined();
+          expect(text).toMatch(/^Available secrets \(1 total\):/);
         } else if (result.isError && /Input validation error/.test(text)) {
           kind = 'invalid input';
           expect(text).toMatch(/ at \w+|Invalid arguments/);
@@ -139,7 +143,7 @@ describe('HAL server: unknown tools and invalid tool input', () => {
       }),
       { seed: SEED, numRuns: RUNS.tools },
     );
-    expect([...kinds.keys()].sort()).toEqual(['answered', 'invalid input', 'request failed', 'unknown tool']);
+    expect([...kinds.keys()].sort()).toEqual(['answered', 'invalid input', 'request failed', 'secrets listed', 'unknown tool']);
     // And the server is still fine.
     expect((await client.listTools()).tools.map((tool) => tool.name).sort()).toEqual([...TOOLS].sort());
   });

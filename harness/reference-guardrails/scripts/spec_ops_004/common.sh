@@ -265,9 +265,9 @@ spec_ops_write_telemetry() {
 
 # Builds the four tool-call args, one compact JSON document per line, in the
 # order of SPEC_OPS_HAL_CHECKS. The key is never in here: hal-mcp substitutes
-# {secrets.kavedarr_api_key} from HAL_SECRET_KAVEDARR_API_KEY.
+# {secrets.kavedarr.api_key} from HAL_SECRET_KAVEDARR_API_KEY.
 SPEC_OPS_JQ_HAL_ARGS='
-  {"X-Api-Key": "{secrets.kavedarr_api_key}", "apikey": "{secrets.kavedarr_api_key}"} as $auth
+  {"X-Api-Key": "{secrets.kavedarr.api_key}", "apikey": "{secrets.kavedarr.api_key}"} as $auth
   | ({"Content-Type": "application/json"} + $auth) as $json_auth
   | {url: ($base + "/health")},
     {url: ($base + "/api/v3/movie"), headers: $auth, query: {page: 1, limit: 50}},
