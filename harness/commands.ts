@@ -1,4 +1,4 @@
-// The guardrail-harness commands: run, check-telemetry, merge, report, gaps. cli.ts runs them.
+// The guardrail-harness commands: run, check-telemetry, merge, report, gaps, hal-server, call-tool. cli.ts runs them.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isParseArgsError } from '../mock-hal/parse-args-error.ts';
@@ -31,9 +31,15 @@ Usage:
   guardrail-harness merge REPORT.json...       combine the JSON reports of --shard runs into one
   guardrail-harness report BUNDLE_DIR          write the bundle's self-contained HTML report (index.html)
   guardrail-harness gaps [options]             probe a repository for each known guardrail gap
+  guardrail-harness hal-server                 serve the kit's HAL MCP server on stdio (a stand-in for npx -y hal-mcp)
+  guardrail-harness call-tool --tool NAME [--args JSON] [--timeout SECS] [--env KEY=VALUE]... -- SERVER...
+                                               call one MCP tool with the kit's call_tool: the Rust binary's
+                                               flags, output and exit codes (0, or 1 for any failure; no --help)
   guardrail-harness <command> --help           help for one command
 
 Exit status: 0 every check holds, 1 some check failed, 2 the harness could not run.
+call-tool exits as call_tool does: 0 with the CallToolResult on stdout, 1 with an error on stderr.
+Example: guardrail-harness call-tool --tool http-get --args '{"url":"http://127.0.0.1:7878/health"}' -- guardrail-harness hal-server
 `;
 
 const GAPS_HELP = `Usage: guardrail-harness gaps [options]
@@ -93,6 +99,14 @@ const RUN_HELP = `Usage: guardrail-harness run [options]
 
 The reports (report.json, junit.xml, summary.md) are always written into the bundle too.
 Example: guardrail-harness run --flows validate,audit,plan --scenarios healthy,degraded,timeout
+`;
+
+const HAL_SERVER_HELP = `Usage: guardrail-harness hal-server
+
+Serves the kit's HAL MCP server over stdin/stdout until the client hangs up, then
+exits 0. It offers hal-mcp's tools (http-get, http-post, ...), with {secrets.*}
+placeholders filled from HAL_SECRET_* variables, so any MCP client can start it
+where it would start \`npx -y hal-mcp\`. It takes no arguments.
 `;
 
 class UsageError extends Error {}
@@ -262,6 +276,34 @@ async function reportCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
+async function halServerCommand(args: string[], io: Io): Promise<number> {
+  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+    io.stdout(HAL_SERVER_HELP);
+    return 0;
+  }
+  if (args.length > 0) {
+    throw new UsageError(
+      `hal-server takes no arguments, got "${args.join(' ')}"; it serves MCP on stdio: configure it with HAL_SECRET_* variables`,
+    );
+  }
+  const { serveHalOverStdio } = await import('./mcp/hal-server.ts');
+  await serveHalOverStdio(process.env);
+  // The client has hung up. A request still waiting on a hanging API would keep the
+  // process alive (hal-server.ts exits the same way); unref'd, so it never holds it.
+  setImmediate(() => process.exit(0)).unref();
+  return 0;
+}
+
+/**
+ * call_tool as the guardrails run it, with its own exit codes (0 or 1, never 2).
+ * cli.ts stops the process on SIGINT/SIGTERM with process.exit; the server then
+ * goes with it (ServerProcessTransport kills its process group on exit).
+ */
+async function callToolCommand(args: string[], io: Io): Promise<number> {
+  const { callToolMain } = await import('./mcp/call-tool.ts');
+  return callToolMain(args, { stdout: { write: io.stdout }, stderr: { write: io.stderr } });
+}
+
 export async function harnessMain(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -276,6 +318,10 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
         return await reportCommand(rest, io);
       case 'gaps':
         return await gapsCommand(rest, io);
+      case 'hal-server':
+        return await halServerCommand(rest, io);
+      case 'call-tool':
+        return await callToolCommand(rest, io);
       case undefined:
       case '--help':
       case '-h':

@@ -1,259 +1,265 @@
 // A TypeScript `call_tool`: the MCP client the guardrail scripts reach through
-// `cargo run ... --bin call_tool -- ...`. Same flags, output and exit behaviour as
-// the Rust binary in the Codex workspace, so the hermetic transport needs no Rust.
+// `cargo run ... --bin call_tool -- ...`. It behaves as the Rust binary in the Codex
+// workspace does (docs: guardrail-interfaces.md, "How one call travels"), so the
+// hermetic transport needs no Rust:
 //
-// The SDK is imported only once the arguments are known to be good: usage errors
-// answer fast, and the cargo shim can import this module without paying for it.
-import { redact, secretValues, SECRET_ENV_PREFIX } from './secrets.ts';
+// - flags read by a hand-written loop: --tool NAME, --args JSON, --timeout SECS,
+//   --env KEY=VALUE (repeatable), then `--` and the server command; no --flag=value,
+//   no --help;
+// - every failure exits 1 and prints anyhow's `Error: ...` / `Caused by:` report,
+//   nothing redacted (the raw --args text included);
+// - --args is any JSON value, sent as the tool's arguments as it is;
+// - the timeout (whole seconds, default 30) applies to initialize and to the tool
+//   call separately; a server that dies mid-call is not noticed before it expires;
+// - a JSON-RPC error answer exits 1, any CallToolResult (isError too) is printed as
+//   pretty JSON and exits 0.
+//
+// The JSON-RPC exchange is written out here rather than done with the SDK's Client,
+// because the Client would differ from the Rust one where it matters: it fails
+// pending requests when the server's stdout closes, sends notifications/cancelled on
+// a timeout, answers server requests, and refuses unknown protocol versions.
+//
+// The server is spawned before the SDK's schemas are imported, so it starts up while
+// this process loads them; the cargo shim can import this module without paying for it.
+import { constants as osConstants } from 'node:os';
+import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CALL_CONTEXT,
+  CALL_TOOL_TIMEOUT_ENV,
+  CallToolError,
+  DEFAULT_TIMEOUT_SECONDS,
+  EXIT_FAILURE,
+  INITIALIZE_CONTEXT,
+  LAUNCH_CONTEXT,
+  formatAnyhowError,
+  osErrorMessage,
+  parseCommandLine,
+  type CallToolIo,
+  type CallToolOptions,
+  type CallToolRequest,
+} from './call-tool-args.ts';
 import { ServerProcessTransport, safeEnvironment } from './server-process.ts';
 
-/** Seconds; replaces the 30 s default when set and `--timeout` is absent. */
-export const CALL_TOOL_TIMEOUT_ENV = 'GUARDRAIL_HARNESS_CALL_TOOL_TIMEOUT';
-export const DEFAULT_TIMEOUT_SECONDS = 30;
+/** The MCP revision the Rust client's mcp-types speak. */
+export const PROTOCOL_VERSION = '2025-06-18';
+export const CLIENT_INFO = { name: 'call_tool', version: '0.1.0' } as const;
 
-/** Exit codes: 2 for a bad command line (as clap does), 1 for anything that failed at run time. */
-export const EXIT_USAGE = 2;
-export const EXIT_FAILURE = 1;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export interface CallToolIo {
-  stdout: { write(chunk: string): unknown };
-  stderr: { write(chunk: string): unknown };
-}
+type Reply = { result: unknown } | { error: { code?: unknown; message?: unknown } };
+type Outcome = Reply | 'timeout' | 'aborted';
 
-export interface CallToolOptions {
-  /** Where `GUARDRAIL_HARNESS_CALL_TOOL_TIMEOUT` is read from; default process.env. */
-  env?: NodeJS.ProcessEnv;
-  /** Aborting stops the call and the server, like a timeout. */
-  signal?: AbortSignal;
-}
-
-export interface CallToolRequest {
-  tool: string;
-  args: Record<string, unknown>;
-  serverEnv: Record<string, string>;
-  timeoutSeconds: number;
-  command: string;
-  commandArgs: string[];
-}
-
-export type ParsedCommandLine = { kind: 'help' } | { kind: 'call'; request: CallToolRequest };
-
-export const USAGE = `Usage: call_tool --tool NAME [--args JSON] [--env KEY=VALUE]... [--timeout SECONDS] -- SERVER_COMMAND [SERVER_ARGS]...
-
-Starts SERVER_COMMAND as an MCP server over stdio, calls tool NAME with the JSON
-object --args (default {}), prints the CallToolResult as JSON and exits 0.
-
-Options:
-  --tool NAME          tool to call (required)
-  --args JSON          tool arguments, a JSON object (default {})
-  --env KEY=VALUE      extra environment variable for the server (repeatable)
-  --timeout SECONDS    give up after this long (default ${DEFAULT_TIMEOUT_SECONDS}, or $${CALL_TOOL_TIMEOUT_ENV})
-  -h, --help           show this help
-`;
-
-export class UsageError extends Error {}
-
-const ENV_PAIR = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
-
-function parseSeconds(raw: string, source: string): number {
-  const seconds = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`${source} must be a positive number of seconds, got '${raw}'`);
-  }
-  return seconds;
-}
-
-function parseArgsJson(raw: string): Record<string, unknown> {
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch (error) {
-    throw new UsageError(
-      `--args is not valid JSON (${(error as Error).message}); pass one JSON object, with strings inside it escaped`,
-    );
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    throw new UsageError(`--args must be a JSON object, got ${kind}`);
-  }
-  return value as Record<string, unknown>;
-}
-
-/** Parses call_tool's command line; throws UsageError naming the problem. */
-export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): ParsedCommandLine {
-  let tool: string | undefined;
-  let argsJson = '{}';
-  let timeoutFlag: string | undefined;
-  const serverEnv: Record<string, string> = {};
-  let i = 0;
-  const valueOf = (flag: string, inline: string | undefined): string => {
-    if (inline !== undefined) return inline;
-    const next = argv[++i];
-    if (next === undefined) throw new UsageError(`${flag} needs a value`);
-    return next;
+/** Resolves 'timeout' after `seconds` (0: at once, before any answer can arrive), in steps Node's timers can hold. */
+function expiry(seconds: number): { expired: Promise<'timeout'>; cancel(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  let cancelled = false;
+  const expired = new Promise<'timeout'>((resolve) => {
+    if (seconds === 0) {
+      resolve('timeout');
+      return;
+    }
+    let remaining = seconds * 1000;
+    const arm = (): void => {
+      const step = Math.min(remaining, MAX_TIMER_MS);
+      remaining -= step;
+      timer = setTimeout(() => (remaining > 0 && !cancelled ? arm() : resolve('timeout')), step);
+    };
+    arm();
+  });
+  return {
+    expired,
+    cancel: () => {
+      cancelled = true;
+      clearTimeout(timer);
+    },
   };
-  for (; i < argv.length; i++) {
-    const arg = argv[i]!;
-    if (arg === '--') break;
-    if (arg === '-h' || arg === '--help') return { kind: 'help' };
-    const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
-    const flag = eq === -1 ? arg : arg.slice(0, eq);
-    const inline = eq === -1 ? undefined : arg.slice(eq + 1);
-    switch (flag) {
-      case '--tool':
-        tool = valueOf(flag, inline);
-        break;
-      case '--args':
-        argsJson = valueOf(flag, inline);
-        break;
-      case '--timeout':
-        timeoutFlag = valueOf(flag, inline);
-        break;
-      case '--env': {
-        const pair = valueOf(flag, inline);
-        const match = ENV_PAIR.exec(pair);
-        if (!match) {
-          // Echo only the name part: the value may be a secret.
-          const name = pair.includes('=') ? pair.slice(0, pair.indexOf('=')) : pair;
-          throw new UsageError(`--env expects KEY=VALUE with KEY a variable name, got '${name}${pair.includes('=') ? '=…' : ''}'`);
-        }
-        serverEnv[match[1]!] = match[2]!;
-        break;
-      }
-      default:
-        throw new UsageError(`unexpected argument '${arg}'; the server command goes after \`--\``);
+}
+
+/**
+ * JSON-RPC over the server's stdio as the Rust client does it: requests wait for
+ * their answer or their timeout, nothing else. The server's stdout closing is not
+ * an answer, server requests and notifications are ignored, and a timed-out
+ * request is simply forgotten (no notifications/cancelled).
+ */
+class Connection {
+  private nextId = 0;
+  private readonly pending = new Map<number, (reply: Reply) => void>();
+  private readonly transport: ServerProcessTransport;
+
+  constructor(transport: ServerProcessTransport) {
+    this.transport = transport;
+    transport.onmessage = (message) => this.receive(message);
+    transport.onerror = () => {};
+    transport.onclose = () => {};
+  }
+
+  private receive(message: JSONRPCMessage): void {
+    const m = message as { id?: unknown; method?: unknown; result?: unknown; error?: unknown };
+    if (typeof m.id !== 'number' || m.method !== undefined) return;
+    const answer = this.pending.get(m.id);
+    if (answer === undefined) return;
+    if ('result' in m) answer({ result: m.result });
+    else if (typeof m.error === 'object' && m.error !== null) answer({ error: m.error as { code?: unknown; message?: unknown } });
+    else return;
+    this.pending.delete(m.id);
+  }
+
+  notify(method: string): void {
+    void this.transport.send({ jsonrpc: '2.0', method } as JSONRPCMessage);
+  }
+
+  async request(method: string, params: unknown, timeoutSeconds: number, signal: AbortSignal | undefined): Promise<Outcome> {
+    const id = this.nextId++;
+    const reply = new Promise<Reply>((resolve) => this.pending.set(id, resolve));
+    // Not awaited: the timeout counts while the line waits to be written, as the Rust
+    // client's does while its writer task works.
+    void this.transport.send({ jsonrpc: '2.0', id, method, params } as JSONRPCMessage);
+    const { expired, cancel } = expiry(timeoutSeconds);
+    let onAbort: (() => void) | undefined;
+    const aborted = new Promise<'aborted'>((resolve) => {
+      onAbort = () => resolve('aborted');
+      if (signal?.aborted) onAbort();
+      else signal?.addEventListener('abort', onAbort, { once: true });
+    });
+    try {
+      return await Promise.race([reply, expired, aborted]);
+    } finally {
+      cancel();
+      if (onAbort) signal?.removeEventListener('abort', onAbort);
+      this.pending.delete(id);
     }
   }
-  if (tool === undefined || tool === '') throw new UsageError('--tool NAME is required');
-  const args = parseArgsJson(argsJson);
-  const envTimeout = env[CALL_TOOL_TIMEOUT_ENV];
-  const timeoutSeconds =
-    timeoutFlag !== undefined
-      ? parseSeconds(timeoutFlag, '--timeout')
-      : envTimeout !== undefined && envTimeout !== ''
-        ? parseSeconds(envTimeout, CALL_TOOL_TIMEOUT_ENV)
-        : DEFAULT_TIMEOUT_SECONDS;
-  const command = argv.slice(i + 1);
-  if (command.length === 0 || command[0] === '') {
-    throw new UsageError('no server command: put it after `--`, e.g. `-- npx -y hal-mcp`');
+}
+
+function describeTimeout(request: CallToolRequest): string {
+  if (request.timeoutSeconds === 0) return `${request.timeoutSource === 'env' ? `${CALL_TOOL_TIMEOUT_ENV}=0` : '--timeout 0'}, which gives up at the first wait`;
+  switch (request.timeoutSource) {
+    case 'flag':
+      return `--timeout ${request.timeoutSeconds}`;
+    case 'env':
+      return `${request.timeoutSeconds} s (${CALL_TOOL_TIMEOUT_ENV}, the test kit's setting)`;
+    case 'default':
+      return `the default ${DEFAULT_TIMEOUT_SECONDS} s (--timeout)`;
   }
-  return {
-    kind: 'call',
-    request: { tool, args, serverEnv, timeoutSeconds, command: command[0]!, commandArgs: command.slice(1) },
-  };
 }
 
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+function jsonRpcError(error: { code?: unknown; message?: unknown }): string {
+  return `server returned JSON-RPC error: code = ${String(error.code)}, message = ${String(error.message)}`;
 }
 
-/** Runs call_tool with `argv` (the words after `call_tool`) and returns its exit code. */
+function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; message: string }> }): string {
+  return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(result)'}: ${issue.message}`).join('; ');
+}
+
+/** Runs call_tool with `argv` (the words after `call_tool`) and returns its exit code, 0 or 1. */
 export async function callToolMain(
   argv: readonly string[],
   io: CallToolIo = process,
   options: CallToolOptions = {},
 ): Promise<number> {
   const env = options.env ?? process.env;
-  const flagSecrets = argv.flatMap((a) => {
-    // Any word, not only --env values: a stray HAL_SECRET_X=value is echoed by the usage error.
-    const pair = a.startsWith('--env=') ? a.slice(6) : a;
-    return pair.startsWith(SECRET_ENV_PREFIX) && pair.includes('=') ? [pair.slice(pair.indexOf('=') + 1)] : [];
-  });
-  const secrets = secretValues(env, flagSecrets);
-  const fail = (message: string, code: number): number => {
-    io.stderr.write(`call_tool: ${redact(message, secrets)}\n`);
-    return code;
+  const fail = (error: CallToolError): number => {
+    io.stderr.write(formatAnyhowError(error.context, error.causes));
+    return EXIT_FAILURE;
   };
 
-  let parsed: ParsedCommandLine;
+  let request: CallToolRequest;
   try {
-    parsed = parseCommandLine(argv, env);
+    request = parseCommandLine(argv, env);
   } catch (error) {
-    if (error instanceof UsageError) return fail(`${error.message}\n\n${USAGE}`, EXIT_USAGE);
+    if (error instanceof CallToolError) return fail(error);
     throw error;
   }
-  if (parsed.kind === 'help') {
-    io.stdout.write(USAGE);
-    return 0;
-  }
-  const request = parsed.request;
-  const serverLabel = [request.command, ...request.commandArgs].join(' ');
+  if (options.signal?.aborted) return EXIT_FAILURE;
 
-  // Spawn first: the server starts up while this process loads the SDK.
+  // Spawn first: the server starts up while this process loads the schemas.
   const transport = new ServerProcessTransport({
     command: request.command,
     args: request.commandArgs,
     env: { ...safeEnvironment(env), ...request.serverEnv },
   });
-  const timeoutMs = request.timeoutSeconds * 1000;
-  const deadline = new AbortController();
-  let timedOut = false;
-  const timer = setTimeout(() => {
-    timedOut = true;
-    deadline.abort(new Error(`timed out after ${request.timeoutSeconds} s`));
-  }, timeoutMs);
-  const onOuterAbort = (): void => deadline.abort(new Error('cancelled'));
-  options.signal?.addEventListener('abort', onOuterAbort, { once: true });
-  if (options.signal?.aborted) onOuterAbort();
-  // The SDK's own per-request limit (60 s by default) must never fire before ours.
-  const requestOptions = { signal: deadline.signal, timeout: timeoutMs + 60_000 };
-
-  let started = false;
-  let client: { close(): Promise<void> } | undefined;
+  const schemas = import('@modelcontextprotocol/sdk/types.js');
+  schemas.catch(() => {}); // awaited below unless the launch fails
+  let launched = false;
+  let forced = false;
   try {
-    const [{ Client }, { JSONRPCMessageSchema }] = await Promise.all([
-      import('@modelcontextprotocol/sdk/client/index.js'),
-      import('@modelcontextprotocol/sdk/types.js'),
-    ]);
-    transport.validate = (value) => JSONRPCMessageSchema.parse(value);
-    const mcp = new Client({ name: 'call_tool', version: '0.1.0' });
-    client = mcp;
-    await mcp.connect(transport, requestOptions);
-    started = true;
-    const result = await mcp.callTool({ name: request.tool, arguments: request.args }, undefined, requestOptions);
-    // SDK servers answer an unknown tool with an error *result*, which must not
-    // pass for a tool that ran and failed (exit 0): ask for the tool list then.
-    if (result.isError && JSON.stringify(result.content).includes(request.tool)) {
-      const { tools } = await mcp.listTools(undefined, requestOptions);
-      if (!tools.some((t) => t.name === request.tool)) {
-        const offered = tools.map((t) => t.name).join(', ') || 'none';
-        return fail(`the server \`${serverLabel}\` has no tool \`${request.tool}\` (it offers: ${offered})`, EXIT_FAILURE);
-      }
+    try {
+      await transport.start();
+    } catch (error) {
+      return fail(new CallToolError(LAUNCH_CONTEXT, [osErrorMessage(error, request.command)]));
     }
-    io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    launched = true;
+    const { InitializeResultSchema, CallToolResultSchema } = await schemas;
+    const rpc = new Connection(transport);
+
+    const init = await rpc.request(
+      'initialize',
+      { protocolVersion: PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT_INFO },
+      request.timeoutSeconds,
+      options.signal,
+    );
+    if (init === 'aborted') {
+      forced = true;
+      return EXIT_FAILURE;
+    }
+    if (init === 'timeout') {
+      forced = true;
+      return fail(
+        new CallToolError(`MCP initialize timed out after ${request.timeoutSeconds} s`, [
+          `the server did not answer initialize within ${describeTimeout(request)}; it may be slow to start, stuck, ` +
+            'not an MCP server, or have exited. Check the command after --, or raise --timeout',
+        ]),
+      );
+    }
+    if ('error' in init) return fail(new CallToolError(INITIALIZE_CONTEXT, [jsonRpcError(init.error)]));
+    const initialized = InitializeResultSchema.safeParse(init.result);
+    if (!initialized.success) {
+      return fail(new CallToolError(INITIALIZE_CONTEXT, [`invalid initialize result from the server: ${describeIssues(initialized.error)}`]));
+    }
+    rpc.notify('notifications/initialized');
+
+    // `arguments` goes out exactly as --args gave it, object or not.
+    const call = await rpc.request('tools/call', { name: request.tool, arguments: request.args }, request.timeoutSeconds, options.signal);
+    if (call === 'aborted') {
+      forced = true;
+      return EXIT_FAILURE;
+    }
+    if (call === 'timeout') {
+      forced = true;
+      return fail(
+        new CallToolError(`tool call timed out after ${request.timeoutSeconds} s`, [
+          `the server did not answer tools/call '${request.tool}' within ${describeTimeout(request)}; the API behind it ` +
+            'may be hanging, or the server may have exited. Check the API, or raise --timeout',
+        ]),
+      );
+    }
+    if ('error' in call) return fail(new CallToolError(CALL_CONTEXT, [jsonRpcError(call.error)]));
+    const result = CallToolResultSchema.safeParse(call.result);
+    if (!result.success) {
+      return fail(new CallToolError(CALL_CONTEXT, [`invalid CallToolResult from the server: ${describeIssues(result.error)}`]));
+    }
+    io.stdout.write(`${JSON.stringify(result.data, null, 2)}\n`);
     return 0;
-  } catch (error) {
-    if (timedOut) {
-      return fail(
-        `timed out after ${request.timeoutSeconds} s waiting for tool \`${request.tool}\` from \`${serverLabel}\`; ` +
-          `the server was stopped. Check the API behind it, or raise --timeout`,
-        EXIT_FAILURE,
-      );
-    }
-    if (deadline.signal.aborted) return fail(`cancelled while calling tool \`${request.tool}\`; the server was stopped`, EXIT_FAILURE);
-    const spawnError = error as NodeJS.ErrnoException;
-    if (!started && spawnError.syscall?.startsWith('spawn')) {
-      const why = spawnError.code === 'ENOENT' ? 'was not found' : `could not be run (${spawnError.message})`;
-      return fail(`could not start the MCP server: \`${request.command}\` ${why}; check the command after \`--\``, EXIT_FAILURE);
-    }
-    if (!transport.isRunning) {
-      return fail(
-        `the MCP server \`${serverLabel}\` exited before answering (${messageOf(error)}); see its output above`,
-        EXIT_FAILURE,
-      );
-    }
-    return fail(`calling tool \`${request.tool}\` on \`${serverLabel}\` failed: ${messageOf(error)}`, EXIT_FAILURE);
   } finally {
-    clearTimeout(timer);
-    options.signal?.removeEventListener('abort', onOuterAbort);
-    // A server stuck on a hanging request would not notice stdin closing: stop it outright.
-    if (deadline.signal.aborted) await transport.kill('SIGTERM', 1000);
-    if (client) await client.close().catch(() => {});
-    else await transport.close();
+    if (launched) {
+      // A server stuck on a hanging request would not notice stdin closing: stop it outright.
+      if (forced) await transport.kill('SIGTERM', 1000);
+      else await transport.close();
+    }
   }
 }
 
 if (import.meta.main) {
-  const code = await callToolMain(process.argv.slice(2));
-  process.exit(code);
+  // Stopped by a signal, still stop the server first (a process.exit elsewhere is
+  // covered by the transport's exit hook).
+  const stop = new AbortController();
+  let stoppedBy: NodeJS.Signals | undefined;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(signal, () => {
+      stoppedBy ??= signal;
+      stop.abort();
+    });
+  }
+  const code = await callToolMain(process.argv.slice(2), process, { signal: stop.signal });
+  process.exit(stoppedBy ? 128 + (osConstants.signals[stoppedBy] ?? 15) : code);
 }

@@ -1,21 +1,31 @@
-// An MCP client transport over a child process's stdio, like the SDK's
-// StdioClientTransport, with one difference that matters for speed: the process
-// is spawned in the constructor, before the SDK is even imported, so the server
-// boots on the other core while this process loads the client. Kept free of
-// runtime SDK imports for that reason.
+// An MCP server run as a child process, spoken to over its stdin/stdout, the way
+// the Rust `call_tool` runs one (codex's McpClient::new_stdio_client):
+//
+// - a cleared environment: only SAFE_ENV_VARS (those that are set) plus the
+//   caller's extra pairs;
+// - stderr discarded;
+// - killed when this process exits (tokio's kill_on_drop), here by an 'exit'
+//   hook that SIGKILLs the server's process group.
+//
+// One difference matters for speed: the process is spawned in the constructor,
+// before the caller has loaded anything heavy, so the server boots on the other
+// core meanwhile. Kept free of runtime SDK imports for that reason.
 import { spawn, type ChildProcess } from 'node:child_process';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
-/** What a server inherits by default: the SDK's list, itself modelled on sudo's. */
-export const SAFE_ENV_VARS = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'USER'] as const;
+/**
+ * What a server inherits: codex's DEFAULT_ENV_VARS on Unix, the only variables
+ * the Rust call_tool passes on from its own environment.
+ */
+export const SAFE_ENV_VARS = ['HOME', 'LOGNAME', 'PATH', 'SHELL', 'USER', 'LANG', 'LC_ALL', 'TERM', 'TMPDIR', 'TZ'] as const;
 
+/** The SAFE_ENV_VARS that are set in `env`, values as they are. */
 export function safeEnvironment(env: NodeJS.ProcessEnv = process.env): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of SAFE_ENV_VARS) {
     const value = env[name];
-    // A value starting with "()" is an exported bash function: never pass those on.
-    if (value !== undefined && !value.startsWith('()')) out[name] = value;
+    if (value !== undefined) out[name] = value;
   }
   return out;
 }
@@ -23,6 +33,7 @@ export function safeEnvironment(env: NodeJS.ProcessEnv = process.env): Record<st
 export interface ServerProcessOptions {
   command: string;
   args: readonly string[];
+  /** The server's whole environment (nothing else is inherited). */
   env: Record<string, string>;
   /** Checks each decoded message; the default only checks the JSON-RPC tag. */
   validate?: (value: unknown) => JSONRPCMessage;
@@ -43,51 +54,70 @@ export class ServerProcessTransport implements Transport {
   onmessage?: ((message: JSONRPCMessage) => void) | undefined;
   validate: (value: unknown) => JSONRPCMessage;
 
-  /** Settles once the server process itself has exited. */
+  /** Settles once the server process itself has exited (or never started). */
   readonly exited: Promise<void>;
-  private readonly child: ChildProcess;
+  private readonly child: ChildProcess | undefined;
   private readonly spawned: Promise<void>;
   private started = false;
   private hasExited = false;
   private hasClosed = false;
   private partial = '';
   private readonly early: JSONRPCMessage[] = [];
+  /** Kills the server's group if this process exits first (process.exit from a signal handler, say). */
+  private readonly killOnExit = (): void => this.signalGroup('SIGKILL');
 
   constructor(options: ServerProcessOptions) {
     this.validate = options.validate ?? defaultValidate;
-    // Its own process group, so that stopping it also stops whatever it started
-    // (npx runs the real server as a grandchild).
-    this.child = spawn(options.command, [...options.args], {
-      env: options.env,
-      stdio: ['pipe', 'pipe', 'inherit'],
-      detached: true,
-    });
+    let child: ChildProcess | undefined;
+    let syncError: Error | undefined;
+    try {
+      // Its own process group, so that stopping it also stops whatever it started
+      // (npx runs the real server as a grandchild).
+      child = spawn(options.command, [...options.args], {
+        env: options.env,
+        stdio: ['pipe', 'pipe', 'ignore'],
+        detached: true,
+      });
+    } catch (error) {
+      // Node refuses some commands before trying (an empty name, a NUL byte).
+      syncError = error as Error;
+    }
+    this.child = child;
+    if (child === undefined) {
+      this.hasExited = true;
+      this.spawned = Promise.reject(syncError);
+      this.spawned.catch(() => {});
+      this.exited = Promise.resolve();
+      return;
+    }
     this.spawned = new Promise((resolve, reject) => {
-      this.child.once('spawn', () => resolve());
-      this.child.once('error', reject);
+      child.once('spawn', () => resolve());
+      child.once('error', reject);
     });
     // Settle quietly if nobody is listening yet; start() reports the failure.
     this.spawned.catch(() => {});
     this.exited = new Promise((resolve) => {
       const done = (): void => {
         this.hasExited = true;
+        process.removeListener('exit', this.killOnExit);
         resolve();
       };
-      this.child.once('exit', done);
+      child.once('exit', done);
       // A process that never started never exits.
-      this.child.once('error', done);
+      child.once('error', done);
     });
-    this.child.once('close', () => this.markClosed());
-    // stdout closes only when every process holding it is gone: a leftover
-    // grandchild must not keep requests waiting on a server that has died.
-    this.child.once('exit', () => setTimeout(() => this.markClosed(), 200).unref());
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stdout!.on('data', (chunk: string) => this.receive(chunk));
-    this.child.stdin!.on('error', (error) => this.onerror?.(error));
+    // Later 'error' events (a failed kill, say) must not become uncaught exceptions.
+    child.on('error', () => {});
+    process.on('exit', this.killOnExit);
+    child.once('close', () => this.markClosed());
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (chunk: string) => this.receive(chunk));
+    // A write to a server that has gone (EPIPE) is dropped, as the Rust client's writer does.
+    child.stdin!.on('error', (error) => this.onerror?.(error));
   }
 
   get pid(): number | null {
-    return this.hasExited ? null : (this.child.pid ?? null);
+    return this.hasExited ? null : (this.child?.pid ?? null);
   }
 
   get isRunning(): boolean {
@@ -119,6 +149,7 @@ export class ServerProcessTransport implements Transport {
     }
   }
 
+  /** Resolves once the process has been spawned; rejects with the spawn error if it could not be. */
   async start(): Promise<void> {
     if (this.started) throw new Error('ServerProcessTransport already started');
     await this.spawned;
@@ -127,20 +158,27 @@ export class ServerProcessTransport implements Transport {
     if (this.hasClosed) this.onclose?.();
   }
 
+  /**
+   * Writes one message line. A server that has exited is not an error here: the
+   * line is dropped and whoever waits for an answer waits until its timeout.
+   */
   send(message: JSONRPCMessage): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const stdin = this.child.stdin;
-      if (this.hasExited || !stdin || stdin.destroyed) {
-        reject(new Error('the server process is not running'));
+    return new Promise((resolve) => {
+      const stdin = this.child?.stdin;
+      if (this.hasExited || !stdin || stdin.destroyed || !stdin.writable) {
+        resolve();
         return;
       }
       if (stdin.write(`${JSON.stringify(message)}\n`)) resolve();
-      else stdin.once('drain', resolve);
+      else {
+        stdin.once('drain', resolve);
+        stdin.once('close', resolve);
+      }
     });
   }
 
   private signalGroup(signal: NodeJS.Signals): void {
-    const pid = this.child.pid;
+    const pid = this.child?.pid;
     if (pid === undefined) return;
     try {
       process.kill(-pid, signal);
@@ -149,13 +187,20 @@ export class ServerProcessTransport implements Transport {
     }
   }
 
+  /** Lets go of the pipes, so a leftover grandchild holding them cannot keep this process alive. */
+  private release(): void {
+    this.partial = '';
+    this.child?.stdin?.destroy();
+    this.child?.stdout?.destroy();
+  }
+
   /**
    * Sends `signal` to the server's process group, SIGKILL if the server outlives
    * `graceMs`, and finally SIGKILL to anything left in the group: nothing it
    * started may outlive a forced stop.
    */
   async kill(signal: NodeJS.Signals = 'SIGTERM', graceMs = 1000): Promise<void> {
-    if (this.child.pid === undefined) return;
+    if (this.child?.pid === undefined) return;
     if (!this.hasExited) {
       this.signalGroup(signal);
       const escalate = setTimeout(() => this.signalGroup('SIGKILL'), graceMs);
@@ -163,15 +208,16 @@ export class ServerProcessTransport implements Transport {
       clearTimeout(escalate);
     }
     this.signalGroup('SIGKILL');
+    this.release();
   }
 
   /** Closes stdin so the server can exit by itself, then escalates as the SDK's transport does. */
   async close(): Promise<void> {
     if (!this.hasExited) {
-      this.child.stdin?.end();
+      this.child?.stdin?.end();
       const late = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), CLOSE_GRACE_MS).unref());
       if ((await Promise.race([this.exited, late])) === 'late') await this.kill('SIGTERM', CLOSE_GRACE_MS);
     }
-    this.partial = '';
+    this.release();
   }
 }

@@ -5,7 +5,7 @@ import { constants, existsSync } from 'node:fs';
 import { access, appendFile, chmod, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CALL_TOOL_TIMEOUT_ENV } from '../mcp/call-tool.ts';
+import { CALL_TOOL_TIMEOUT_ENV } from '../mcp/call-tool-args.ts';
 import { MCP_SERVER_ENV, ORIGINAL_PATH_ENV, SHIM_BIN_ENV, SHIM_LOG_ENV } from './shim-common.ts';
 
 export { CALL_TOOL_TIMEOUT_ENV, MCP_SERVER_ENV, ORIGINAL_PATH_ENV, SHIM_BIN_ENV, SHIM_LOG_ENV };
