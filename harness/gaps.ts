@@ -22,6 +22,7 @@ import { CHECK_NAMES, parseScenario, type Scenario } from '../mock-hal/scenario-
 import { GRAPHQL_PING_QUERY } from './checks.ts';
 import { newPairId } from './evidence.ts';
 import { snapshotRepository } from './repo-copy.ts';
+import { rebasedWorkspaceManifest } from './transports/cargo-workspace.ts';
 import {
   DEFAULT_MANIFEST,
   DEFAULT_SPEC_ID,
@@ -549,7 +550,7 @@ export async function detectGaps(options: GapsOptions = {}): Promise<GapsResult>
 
 /**
  * cargo without --manifest-path looks for a Cargo.toml from the repository root upwards. On a
- * copy that has one there (the configured manifest, copied), the HAL calls reach the API again.
+ * copy that has one there (the configured workspace, rebased to the root), the HAL calls reach the API again.
  */
 async function runWithRootManifest(repo: string, options: HarnessOptions): Promise<HarnessReport> {
   const scratch = await mkdtemp(join(tmpdir(), 'guardrail-gaps-'));
@@ -557,7 +558,9 @@ async function runWithRootManifest(repo: string, options: HarnessOptions): Promi
     const copy = join(scratch, 'repo');
     await snapshotRepository(repo, copy);
     const manifest = join(copy, options.manifest ?? DEFAULT_MANIFEST);
-    await writeFile(join(copy, 'Cargo.toml'), existsSync(manifest) ? await readFile(manifest) : '[workspace]\nresolver = "2"\nmembers = []\n');
+    // The configured workspace with its members listed from the root (a plain copy would name them wrongly).
+    const rootManifest = existsSync(manifest) ? (rebasedWorkspaceManifest(manifest, copy) ?? (await readFile(manifest))) : '[workspace]\nresolver = "2"\nmembers = []\n';
+    await writeFile(join(copy, 'Cargo.toml'), rootManifest);
     return await runHarness({ ...options, repo: copy, scenarios: [OFFLINE, ERROR_BODIES_SCENARIO], telemetryHal: true });
   } finally {
     await rm(scratch, { recursive: true, force: true });

@@ -1,11 +1,13 @@
 // The hermetic `cargo`: `cargo run ... --bin call_tool -- ARGS` runs the
 // TypeScript call_tool in this process (no Rust toolchain, one Node start-up
-// fewer). Cargo's manifest lookup is emulated with its real errors and exit code
-// 101, because a guardrail that forgets `--manifest-path` must fail here as it
-// would against the real workspace. Other cargo commands go to the real cargo.
+// fewer). Cargo's manifest lookup and workspace resolution (cargo-workspace.ts) are
+// emulated with its real errors and exit code 101, because a guardrail that forgets
+// `--manifest-path`, or a workspace without codex-mcp-client's call_tool, must fail
+// here as it would against the real workspace. Other cargo commands go to the real cargo.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { callToolMain } from '../mcp/call-tool.ts';
+import { resolveRunTarget } from './cargo-workspace.ts';
 import { FORWARDED_SIGNALS, ShimRecorder, exitCodeForSignal, findRealTool, runInherited } from './shim-common.ts';
 
 export const CALL_TOOL_PACKAGE = 'codex-mcp-client';
@@ -138,13 +140,24 @@ export async function cargoShimMain(argv: readonly string[], env: NodeJS.Process
   };
   const lookup = locateManifest(process.cwd(), invocation.manifestPath);
   if (!lookup.ok) return cargoError(lookup.error);
-  if (invocation.packageName !== undefined && invocation.packageName !== CALL_TOOL_PACKAGE) {
-    return cargoError(`package ID specification \`${invocation.packageName}\` did not match any packages`);
+  const target = resolveRunTarget(lookup.manifest, { cwd: process.cwd(), packageSpec: invocation.packageName, bin: CALL_TOOL_BIN });
+  if (!target.ok) return cargoError(target.error);
+  if (target.package.name !== CALL_TOOL_PACKAGE) {
+    // Real cargo would build and run another crate's binary: not ours to emulate.
+    process.stderr.write(
+      `cargo (hermetic transport): \`${CALL_TOOL_BIN}\` resolves to package \`${target.package.name}\` (${target.package.manifest}); ` +
+        `only the \`${CALL_TOOL_PACKAGE}\` one is emulated.\n`,
+    );
+    recorder.finish('refused', 127, `${CALL_TOOL_BIN} of package ${target.package.name}, not ${CALL_TOOL_PACKAGE}`);
+    return 127;
   }
   if (!invocation.quiet) {
     // Without --quiet real cargo announces the run, arguments and all, on stderr:
     // a guardrail that drops --quiet leaks whatever it passes, here as there.
-    const binary = path.relative(process.cwd(), path.join(path.dirname(lookup.manifest), 'target', 'debug', CALL_TOOL_BIN));
+    // Like cargo: relative to the cwd when the target dir is below it, else absolute.
+    const absolute = path.join(target.workspaceRoot, 'target', 'debug', CALL_TOOL_BIN);
+    const relative = path.relative(process.cwd(), absolute);
+    const binary = relative.startsWith('..') || path.isAbsolute(relative) ? absolute : relative;
     process.stderr.write(
       '    Finished `dev` profile [unoptimized + debuginfo] target(s) in 0.00s\n' +
         `     Running \`${[binary, ...invocation.toolArgs].map(shellQuote).join(' ')}\`\n`,

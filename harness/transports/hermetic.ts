@@ -64,8 +64,9 @@ export async function createHermeticShims(opts: HermeticShimOptions): Promise<He
   } catch {
     throw new Error(`hermetic transport: nodePath ${nodePath} is not an executable file; pass the Node 24 binary`);
   }
-  if (opts.callToolTimeoutSeconds !== undefined && !(opts.callToolTimeoutSeconds > 0 && Number.isFinite(opts.callToolTimeoutSeconds))) {
-    throw new Error(`hermetic transport: callToolTimeoutSeconds must be a positive number, got ${opts.callToolTimeoutSeconds}`);
+  // call_tool reads it as the Rust binary reads --timeout: whole seconds.
+  if (opts.callToolTimeoutSeconds !== undefined && !(Number.isSafeInteger(opts.callToolTimeoutSeconds) && opts.callToolTimeoutSeconds > 0)) {
+    throw new Error(`hermetic transport: callToolTimeoutSeconds must be a whole number of seconds above 0, got ${opts.callToolTimeoutSeconds}`);
   }
   if (opts.mcpServerCommand !== undefined && (opts.mcpServerCommand.length === 0 || !opts.mcpServerCommand[0])) {
     throw new Error('hermetic transport: mcpServerCommand must name a command; omit it to use the built-in HAL server');

@@ -17,9 +17,11 @@ import { locateManifest, parseCallToolInvocation } from '../../harness/transport
 import { parseHalInvocation } from '../../harness/transports/npx-shim.ts';
 import { redactArgv } from '../../harness/transports/shim-common.ts';
 import { API_KEY, HAL_SERVER, NODE, bodyOf, cleanEnv, parseResult, run, tempDir, type RunResult } from './helpers.ts';
+import { writeCargoWorkspace } from '../support/cargo-workspace.ts';
 
 const SECRET_VAR = 'HAL_SECRET_KAVEDARR_API_KEY';
-const keyHeaders = { 'X-Api-Key': `{secrets.${SECRET_VAR}}`, apikey: `{secrets.${SECRET_VAR}}` };
+// hal-mcp's placeholder for HAL_SECRET_KAVEDARR_API_KEY: namespace `kavedarr`, name `api_key`.
+const keyHeaders = { 'X-Api-Key': '{secrets.kavedarr.api_key}', apikey: '{secrets.kavedarr.api_key}' };
 
 function readLog(file: string): ShimCall[] {
   return readFileSync(file, 'utf8')
@@ -122,9 +124,8 @@ describe('hermetic transport', () => {
   }
 
   beforeAll(async () => {
-    mkdirSync(path.join(workspace, 'mcp-client'), { recursive: true });
+    writeCargoWorkspace(repo);
     mkdirSync(emptyDir);
-    writeFileSync(path.join(workspace, 'Cargo.toml'), '[workspace]\nmembers = ["mcp-client"]\n');
     logFile = path.join(tmp.dir, 'logs', 'shims.jsonl');
     mock = await startMockHal({ scenario: 'healthy', apiKey: API_KEY });
     shims = await createHermeticShims({ dir: path.join(tmp.dir, 'shims'), nodePath: NODE, shimLog: logFile });
@@ -155,7 +156,7 @@ describe('hermetic transport', () => {
 
   it('refuses options it cannot honour', async () => {
     await expect(createHermeticShims({ dir: tmp.dir, nodePath: path.join(emptyDir, 'node'), shimLog: logFile })).rejects.toThrow(/nodePath/);
-    await expect(createHermeticShims({ dir: tmp.dir, nodePath: NODE, shimLog: logFile, callToolTimeoutSeconds: 0 })).rejects.toThrow(/positive/);
+    await expect(createHermeticShims({ dir: tmp.dir, nodePath: NODE, shimLog: logFile, callToolTimeoutSeconds: 0 })).rejects.toThrow(/positive|above 0/);
     await expect(createHermeticShims({ dir: tmp.dir, nodePath: NODE, shimLog: logFile, mcpServerCommand: [] })).rejects.toThrow(/mcpServerCommand/);
   });
 
@@ -237,15 +238,19 @@ describe('hermetic transport', () => {
 
   it('no --manifest-path but a Cargo.toml in a parent: the call runs; without --quiet cargo announces it', async () => {
     const result = await smokeCall(shims, {
-      cwd: path.join(workspace, 'mcp-client'),
+      cwd: path.join(workspace, 'mcp-client', 'src', 'bin'),
       cargoFlags: ['-p', 'codex-mcp-client'],
       tool: 'http-get',
       args: { url: `${mock.url}/health` },
     });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^ {5}Running `\.\.\/target\/debug\/call_tool --tool http-get /m);
+    // The member's manifest is found first; its workspace (codex-rs/) owns the target dir,
+    // which is not below the cwd, so cargo shows the binary's absolute path.
+    const binary = path.join(workspace, 'target', 'debug', 'call_tool');
+    expect(result.stderr.startsWith(`    Finished \`dev\` profile`)).toBe(true);
+    expect(result.stderr).toContain(`\n     Running \`${binary} --tool http-get `);
     expect(parseResult(result.stdout).content[0]!.text).toMatch(/^Status: 200 OK/);
-    expect(newLines().find((l) => l.shim === 'cargo')?.note).toBe(`manifest ${path.join(workspace, 'Cargo.toml')}`);
+    expect(newLines().find((l) => l.shim === 'cargo')?.note).toBe(`manifest ${path.join(workspace, 'mcp-client', 'Cargo.toml')}`);
   });
 
   it('a package other than codex-mcp-client fails as cargo does', async () => {
@@ -256,7 +261,21 @@ describe('hermetic transport', () => {
       args: { url: `${mock.url}/health` },
     });
     expect(result.code).toBe(101);
-    expect(result.stderr).toMatch(/package ID specification `codex-cli` did not match any packages/);
+    expect(result.stderr).toBe(`error: package(s) \`codex-cli\` not found in workspace \`${workspace}\`\n`);
+  });
+
+  it('a workspace without codex-mcp-client: exit 101 with cargo\'s message, before any server starts', async () => {
+    // More workspaces real cargo would refuse: test/transports/cargo-shim.test.ts and cargo-workspace.test.ts.
+    const dir = path.join(tmp.dir, 'no-client');
+    mkdirSync(path.join(dir, 'codex-rs'), { recursive: true });
+    writeFileSync(path.join(dir, 'codex-rs', 'Cargo.toml'), '[workspace]\nresolver = "2"\nmembers = []\n');
+    const flags = ['--manifest-path', 'codex-rs/Cargo.toml', '--quiet', '-p', 'codex-mcp-client'];
+    const result = await smokeCall(shims, { cwd: dir, cargoFlags: flags, tool: 'http-get', args: { url: `${mock.url}/health` } });
+    expect(result).toMatchObject({ code: 101, stdout: '' });
+    expect(result.stderr).toBe(`error: package(s) \`codex-mcp-client\` not found in workspace \`${path.join(dir, 'codex-rs')}\`\n`);
+    // Only the cargo shim ran: no npx shim (no MCP server), and nothing reached the API.
+    expect(newLines().map((l) => [l.shim, l.action, l.exitCode])).toEqual([['cargo', 'call_tool', 101]]);
+    expect(await mock.requests()).toEqual([]);
   });
 
   it('other cargo and npx commands are refused with 127 when the real tools are absent', async () => {

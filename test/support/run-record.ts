@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { JournalEntry } from '../../mock-hal/journal.ts';
 import { CHECK_NAMES, type CheckName } from '../../mock-hal/scenario-model.ts';
 import type { RunRecord, ShimCall } from '../../harness/types.ts';
+import { writeCargoWorkspace } from './cargo-workspace.ts';
 
 export const TEST_KEY = 'kvd_checks_test_key_42';
 const SESSION = '2026-11-24T10:00:00Z-12345';
@@ -21,8 +22,7 @@ export function workspace(): Workspace {
   const repoDir = mkdtempSync(join(tmpdir(), 'checks-test-'));
   const evidenceDir = join(repoDir, 'docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands/SPEC-KIT-018');
   mkdirSync(evidenceDir, { recursive: true });
-  mkdirSync(join(repoDir, 'codex-rs'), { recursive: true });
-  writeFileSync(join(repoDir, 'codex-rs/Cargo.toml'), '[workspace]\n');
+  writeCargoWorkspace(repoDir);
   return {
     repoDir,
     evidenceDir,
