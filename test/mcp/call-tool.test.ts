@@ -76,7 +76,7 @@ const SH_SERVERS = {
   /** Answers initialize, reads the call, writes "$$ <ns since epoch>" to $1 and exits. */
   dies: `read -r l; reply "$(idof "$l")" "$INIT"; read -r l; read -r l; echo "$$ $(date +%s%N)" > "$1"; exit 0`,
   /** Takes 2 s to answer initialize and 2 s more to answer the call. */
-  slow: `read -r l; sleep 2; reply "$(idof "$l")" "$INIT"; read -r l; read -r l; sleep 2; reply "$(idof "$l")" '{"content":[{"type":"text","text":"slow but there"}]}'; exec cat >/dev/null`,
+  slow: `read -r l; sleep 4; reply "$(idof "$l")" "$INIT"; read -r l; read -r l; sleep 4; reply "$(idof "$l")" '{"content":[{"type":"text","text":"slow but there"}]}'; exec cat >/dev/null`,
 } as const;
 
 let fakeServer: string;
@@ -418,8 +418,10 @@ describe('call_tool as a process', () => {
             JSON.stringify({ url: `${hal.url}/api/v3/movie`, headers: { apikey: '{secrets.key}' } }),
             '--env',
             `HAL_SECRET_KEY=${API_KEY}`,
+            // Long enough for Node to start the HAL server on a loaded machine: initialize
+            // must succeed for the call, the part under test, to be the one that times out.
             '--timeout',
-            '2',
+            '10',
             '--',
             '/bin/bash',
             '-c',
@@ -430,7 +432,7 @@ describe('call_tool as a process', () => {
         );
         expect(result.code).toBe(1);
         expect(result.stdout).toBe('');
-        expect(result.stderr).toMatch(/^Error: tool call timed out after 2 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 2;/);
+        expect(result.stderr).toMatch(/^Error: tool call timed out after 10 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 10;/);
         const pid = Number(readFileSync(pidFile, 'utf8').trim());
         const helperPid = Number(readFileSync(helperPidFile, 'utf8').trim());
         expect(pid).toBeGreaterThan(0);
@@ -449,12 +451,12 @@ describe('call_tool as a process', () => {
     it('a server that dies mid-call is not noticed: the call waits out its timeout, then exit 1', async () => {
       const marker = scratchFile('died');
       let exitedAt = 0;
-      const result = await runCallTool(['--tool', 'http-get', '--timeout', '1', '--', '/bin/sh', shServer.dies, marker], cleanEnv()).finally(
+      const result = await runCallTool(['--tool', 'http-get', '--timeout', '3', '--', '/bin/sh', shServer.dies, marker], cleanEnv()).finally(
         () => (exitedAt = Date.now()),
       );
       expect(result.code).toBe(1);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toMatch(/^Error: tool call timed out after 1 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 1;/);
+      expect(result.stderr).toMatch(/^Error: tool call timed out after 3 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 3;/);
       // The server read the call and exited at once, long before call_tool gave up.
       const [pid, diedAtNs] = readFileSync(marker, 'utf8').trim().split(' ');
       expect(isAlive(Number(pid))).toBe(false);
@@ -468,9 +470,10 @@ describe('call_tool as a process', () => {
       expect(result.stderr).not.toContain('broken');
     });
 
-    it('the timeout applies to initialize and to the call separately (2 s each within --timeout 3)', async () => {
-      // This one is about durations: a shared 3 s budget would run out during the call.
-      const result = await runCallTool(['--tool', 't', '--timeout', '3', '--', '/bin/sh', shServer.slow], cleanEnv());
+    it('the timeout applies to initialize and to the call separately (4 s each within --timeout 7)', async () => {
+      // This one is about durations: a shared 7 s budget would run out during the call. The
+      // 3 s margin per phase is for a loaded machine, where sh itself may start late.
+      const result = await runCallTool(['--tool', 't', '--timeout', '7', '--', '/bin/sh', shServer.slow], cleanEnv());
       expect(result.stderr).toBe('');
       expect(result.code).toBe(0);
       expect(parseResult(result.stdout).content[0]?.text).toBe('slow but there');
@@ -478,10 +481,10 @@ describe('call_tool as a process', () => {
 
     it(`takes its timeout from ${CALL_TOOL_TIMEOUT_ENV} when --timeout is absent, counted from the call`, async () => {
       const pidFile = scratchFile('silent.pid');
-      const result = await runCallTool(['--tool', 'http-get', '--', '/bin/sh', shServer.silent, pidFile], cleanEnv({ [CALL_TOOL_TIMEOUT_ENV]: '1' }));
+      const result = await runCallTool(['--tool', 'http-get', '--', '/bin/sh', shServer.silent, pidFile], cleanEnv({ [CALL_TOOL_TIMEOUT_ENV]: '3' }));
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        new RegExp(`^Error: tool call timed out after 1 s\\n\\nCaused by:\\n    the server did not answer tools/call 'http-get' within 1 s \\(${CALL_TOOL_TIMEOUT_ENV}, the test kit's setting\\);`),
+        new RegExp(`^Error: tool call timed out after 3 s\\n\\nCaused by:\\n    the server did not answer tools/call 'http-get' within 3 s \\(${CALL_TOOL_TIMEOUT_ENV}, the test kit's setting\\);`),
       );
       // The server got the call, and was killed when call_tool gave up.
       expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
@@ -490,11 +493,11 @@ describe('call_tool as a process', () => {
     it(`--timeout wins over ${CALL_TOOL_TIMEOUT_ENV}`, async () => {
       const pidFile = scratchFile('silent.pid');
       const result = await runCallTool(
-        ['--tool', 'http-get', '--timeout', '1', '--', '/bin/sh', shServer.silent, pidFile],
+        ['--tool', 'http-get', '--timeout', '3', '--', '/bin/sh', shServer.silent, pidFile],
         cleanEnv({ [CALL_TOOL_TIMEOUT_ENV]: '600' }),
       );
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^Error: tool call timed out after 1 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 1;/);
+      expect(result.stderr).toMatch(/^Error: tool call timed out after 3 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 3;/);
     });
   });
 
