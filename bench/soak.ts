@@ -61,8 +61,9 @@ function outcomes(behaviour: Behaviour | undefined): Outcome[] {
   if (!behaviour) return [200];
   switch (behaviour.type) {
     case 'ok':
-    case 'graphql-errors':
       return [200];
+    case 'graphql-errors':
+      return [behaviour.status ?? 200];
     case 'status':
     case 'raw':
       return [behaviour.status];
@@ -84,7 +85,7 @@ interface Selection {
   label: string;
 }
 
-const NAMES = ['healthy', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors', 'failure-window'];
+const NAMES = ['healthy', 'production', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors', 'failure-window', 'failure-window-5xx'];
 const selections: Selection[] = NAMES.flatMap((name) => {
   const scenario = resolveScenario(name);
   return scenario.phases.map((phase, index) => ({ scenario, phase: index, label: scenario.phases.length > 1 ? `${name}#${index}` : name }));

@@ -1,4 +1,4 @@
-// The guardrail-harness commands: run, check-telemetry, merge, report, gaps, hal-server, call-tool. cli.ts runs them.
+// The guardrail-harness commands: run, check-telemetry, merge, report, gaps, knobs, hal-server, call-tool. cli.ts runs them.
 import { relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { isParseArgsError } from '../mock-hal/parse-args-error.ts';
@@ -7,11 +7,16 @@ import { checkTelemetryMain } from './check-telemetry.ts';
 import { MergeError, mergeMain } from './merge.ts';
 import { EvidenceError, writeFileAtomic } from './evidence.ts';
 import { buildGapsJson, detectGaps, renderGaps } from './gaps.ts';
+import { knobsCommand } from './knobs/command.ts';
 import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from './reports/index.ts';
 import { writeHtmlReport } from './reports/html.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HarnessSetupError, runHarness, type MockFactory } from './runner.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HarnessSetupError, REFERENCE_GUARDRAILS, runHarness, type MockFactory } from './runner.ts';
+import { EnvOptionError, collectUserEnv } from './run-environment.ts';
+import { ExportError, assertExportableRepo, exportEvidence } from './export-evidence.ts';
 import { CommandLineError, splitCommandLine } from './command-line.ts';
 import { FLOWS, type Flow } from './types.ts';
+import { UsageError } from './usage-error.ts';
+import { callToolCommand, halServerCommand } from './mcp/commands.ts';
 
 export interface Io {
   stdout: (text: string) => void;
@@ -27,10 +32,11 @@ const HELP = `guardrail-harness: run the real guardrail scripts against the mock
 
 Usage:
   guardrail-harness run [options]              run flows × scenarios, keep evidence, check it
-  guardrail-harness check-telemetry PATH...    check telemetry files or evidence folders against schema v1
+  guardrail-harness check-telemetry PATH...    check telemetry as the Spec Kit reads it (--strict: the kit's own rules)
   guardrail-harness merge REPORT.json...       combine the JSON reports of --shard runs into one
   guardrail-harness report BUNDLE_DIR          write the bundle's self-contained HTML report (index.html)
   guardrail-harness gaps [options]             probe a repository for each known guardrail gap
+  guardrail-harness knobs [options]            probe the effect of each documented variable of the scripts' environment
   guardrail-harness hal-server                 serve the kit's HAL MCP server on stdio (a stand-in for npx -y hal-mcp)
   guardrail-harness call-tool --tool NAME [--args JSON] [--timeout SECS] [--env KEY=VALUE]... -- SERVER...
                                                call one MCP tool with the kit's call_tool: the Rust binary's
@@ -49,15 +55,22 @@ present, closed, or not-testable (with why), and the evidence that decided it.
 Gaps: baseline-exit, hal-failure-propagation, artifact-on-failure, manifest-path,
 graphql-escaping, status-by-body, hal-summary-flag, secret-leak.
 Probes: validate, audit and plan under healthy, offline and error-bodies (503/401/500 with JSON
-bodies; plan gets a failing baseline there), and validate under healthy with SPEC_OPS_TELEMETRY_HAL=0.
+bodies; plan gets a failing baseline there), validate under healthy with SPEC_OPS_TELEMETRY_HAL=0,
+and plan whose baseline audit writes a passing report and then exits 3 (a fault injected through
+BASH_ENV; the scripts are never edited), so a plan that does not follow the audit's exit status shows.
 
   --repo DIR             guardrail repository (default: the bundled reference guardrails); never modified
   --spec ID              spec id passed to the scripts (default ${DEFAULT_SPEC_ID})
-  --out DIR              evidence bundles go to DIR/<SPEC-ID>/<pair-id>-gaps[-hal-off]/ (default ./evidence-bundles)
+  --out DIR              evidence bundles go to DIR/<SPEC-ID>/<pair-id>-gaps[-hal-off|-baseline-fault|-root-manifest]/
+                         (default ./evidence-bundles)
   --report-json FILE     also write { ok, gaps: [{ id, state, reason, evidence }], bundles } here
   --concurrency N        parallel runs per probe (default: the number of cores)
+  --env KEY=VALUE        set a variable for the scripts, after the harness's own (repeatable; the last one wins)
+  --env-file FILE        KEY=VALUE lines, # comments and blank lines ignored, "quotes" around a whole value removed,
+                         nothing else interpreted (repeatable; files first, then --env)
 
 Exit status: 0 no testable gap is present, 1 some gap is present, 2 the probes could not run.
+See also: guardrail-harness knobs, for the environment variables the scripts read.
 `;
 
 const REPORT_HELP = `Usage: guardrail-harness report BUNDLE_DIR [--out FILE]
@@ -96,20 +109,21 @@ const RUN_HELP = `Usage: guardrail-harness run [options]
   --allow-fail           plan: pass --allow-fail, so a failing baseline must still exit 0
   --shard I/N            run only slice I of N of the run matrix (deterministic)
   --concurrency N        parallel runs (default: the number of cores)
+  --env KEY=VALUE        set a variable for the scripts, after the harness's own (repeatable; the last one wins)
+  --env-file FILE        KEY=VALUE lines, # comments and blank lines ignored, "quotes" around a whole value removed,
+                         nothing else interpreted (repeatable; files first, then --env)
+                         under --transport hermetic a PATH you set is the one the shims go in front of;
+                         the report lists what you set (secrets [REDACTED]) and the harness variables you replaced
+  --export-evidence      copy every run's guardrail-written files (telemetry, logs, baseline reports, HAL captures)
+                         into --repo's docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands/<SPEC-ID>/,
+                         original names, telemetry paths rewritten; refuses if any name exists there (nothing copied)
 
 The reports (report.json, junit.xml, summary.md) are always written into the bundle too.
+Apart from --export-evidence, the repository is never written to: every run works in a copy.
 Example: guardrail-harness run --flows validate,audit,plan --scenarios healthy,degraded,timeout
+Example: guardrail-harness run --repo ~/code/product --env-file ci.env --env SPEC_OPS_HAL_SKIP=0 --export-evidence
 `;
 
-const HAL_SERVER_HELP = `Usage: guardrail-harness hal-server
-
-Serves the kit's HAL MCP server over stdin/stdout until the client hangs up, then
-exits 0. It offers hal-mcp's tools (http-get, http-post, ...), with {secrets.*}
-placeholders filled from HAL_SECRET_* variables, so any MCP client can start it
-where it would start \`npx -y hal-mcp\`. It takes no arguments.
-`;
-
-class UsageError extends Error {}
 
 function list(value: string, flag: string): string[] {
   const items = value.split(',').map((item) => item.trim()).filter(Boolean);
@@ -158,6 +172,9 @@ async function runCommand(args: string[], io: Io): Promise<number> {
       'allow-fail': { type: 'boolean', default: false },
       shard: { type: 'string' },
       concurrency: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+      'env-file': { type: 'string', multiple: true, default: [] },
+      'export-evidence': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -195,8 +212,16 @@ async function runCommand(args: string[], io: Io): Promise<number> {
     if (mcpServer.length === 0) throw new UsageError('--mcp-server needs a command, for example --mcp-server "npx -y hal-mcp"');
   }
 
+  if (values['export-evidence']) {
+    if (shard) throw new UsageError('--export-evidence exports a whole pair; run without --shard');
+    // Refused before anything runs: the kit's own reference guardrails are never written to.
+    assertExportableRepo(values.repo ?? REFERENCE_GUARDRAILS);
+  }
+  const env = await collectUserEnv(values['env-file'], values.env);
+
   const mockFactory = await mockFactoryFor(values.mock);
   const report = await runHarness({
+    env,
     mockFactory,
     repo: values.repo,
     specId: values.spec,
@@ -224,6 +249,14 @@ async function runCommand(args: string[], io: Io): Promise<number> {
   io.stdout(`${renderConsoleSummary(report)}\n`);
   io.stdout(`\nEvidence: ${shown(report.bundleDir)}\n`);
   io.stdout(`Reports:  ${[written.json, written.junit, written.markdown, html, values['report-json'], values.junit, values.markdown].filter(Boolean).map((path) => shown(path as string)).join(', ')}\n`);
+  if (values['export-evidence']) {
+    const exported = await exportEvidence({ repo: values.repo ?? REFERENCE_GUARDRAILS, specId: report.specId, runs: report.runs });
+    io.stdout(`Exported: ${exported.files.length} file${exported.files.length === 1 ? '' : 's'} into ${exported.dir}\n`);
+    for (const file of exported.files) {
+      const rewritten = file.rewrittenPaths === undefined ? '' : ` (telemetry; ${file.rewrittenPaths} path${file.rewrittenPaths === 1 ? '' : 's'} rewritten)`;
+      io.stdout(`  ${relative(exported.dir, file.path)}  from ${file.run}${rewritten}${file.warning ? `; note: ${file.warning}` : ''}\n`);
+    }
+  }
   return report.ok ? 0 : 1;
 }
 
@@ -237,6 +270,8 @@ async function gapsCommand(args: string[], io: Io): Promise<number> {
       out: { type: 'string', default: 'evidence-bundles' },
       'report-json': { type: 'string' },
       concurrency: { type: 'string' },
+      env: { type: 'string', multiple: true, default: [] },
+      'env-file': { type: 'string', multiple: true, default: [] },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -245,7 +280,10 @@ async function gapsCommand(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const env = await collectUserEnv(values['env-file'], values.env);
   const result = await detectGaps({
+    // The user's variables go to every probe's runHarness, before the probe's own (a fault's BASH_ENV).
+    ...(env.length > 0 ? { env } : {}),
     repo: values.repo,
     specId: values.spec,
     out: values.out,
@@ -276,34 +314,6 @@ async function reportCommand(args: string[], io: Io): Promise<number> {
   return 0;
 }
 
-async function halServerCommand(args: string[], io: Io): Promise<number> {
-  if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
-    io.stdout(HAL_SERVER_HELP);
-    return 0;
-  }
-  if (args.length > 0) {
-    throw new UsageError(
-      `hal-server takes no arguments, got "${args.join(' ')}"; it serves MCP on stdio: configure it with HAL_SECRET_* variables`,
-    );
-  }
-  const { serveHalOverStdio } = await import('./mcp/hal-server.ts');
-  await serveHalOverStdio(process.env);
-  // The client has hung up. A request still waiting on a hanging API would keep the
-  // process alive (hal-server.ts exits the same way); unref'd, so it never holds it.
-  setImmediate(() => process.exit(0)).unref();
-  return 0;
-}
-
-/**
- * call_tool as the guardrails run it, with its own exit codes (0 or 1, never 2).
- * cli.ts stops the process on SIGINT/SIGTERM with process.exit; the server then
- * goes with it (ServerProcessTransport kills its process group on exit).
- */
-async function callToolCommand(args: string[], io: Io): Promise<number> {
-  const { callToolMain } = await import('./mcp/call-tool.ts');
-  return callToolMain(args, { stdout: { write: io.stdout }, stderr: { write: io.stderr } });
-}
-
 export async function harnessMain(argv: string[], io: Io = processIo): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -318,6 +328,8 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
         return await reportCommand(rest, io);
       case 'gaps':
         return await gapsCommand(rest, io);
+      case 'knobs':
+        return await knobsCommand(rest, io);
       case 'hal-server':
         return await halServerCommand(rest, io);
       case 'call-tool':
@@ -339,6 +351,8 @@ export async function harnessMain(argv: string[], io: Io = processIo): Promise<n
       error instanceof EvidenceError ||
       error instanceof CommandLineError ||
       error instanceof MergeError ||
+      error instanceof EnvOptionError ||
+      error instanceof ExportError ||
       // Loaded lazily with --mock container, so matched by name.
       (error instanceof Error && error.name === 'MockHalContainerError') ||
       isParseArgsError(error)

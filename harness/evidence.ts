@@ -7,11 +7,15 @@
 //   OUT/<SPEC-ID>/<pair-id>/<scenario>/<flow>/[phase-<n>-<name>/]
 //       telemetry.json  journal.json  shim-log.jsonl  stdout.txt  stderr.txt  manifest.json
 //       ...the guardrail's other files under safe names
-import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
-import { basename, dirname, extname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { copyFileAtomic, writeFileAtomic } from './atomic-files.ts';
+import { safeFileName, uniqueSafeFileName } from './safe-names.ts';
 import { FLOWS, type Flow, type ShimCall } from './types.ts';
+
+export { copyFileAtomic, writeFileAtomic, type CopiedFile } from './atomic-files.ts';
+export { safeFileName, uniqueSafeFileName } from './safe-names.ts';
 
 /** Name of the run's telemetry copy inside a bundle; check-telemetry looks for it. */
 export const BUNDLE_TELEMETRY_NAME = 'telemetry.json';
@@ -27,136 +31,6 @@ export const RESERVED_RUN_FILE_NAMES = [
   'stderr.txt',
   MANIFEST_NAME,
 ] as const;
-
-// --- names -----------------------------------------------------------------
-
-// Characters GitHub's upload-artifact (and Windows file systems) reject, plus path
-// separators and every other control character, which would break the layout.
-// eslint-disable-next-line no-control-regex
-const UNSAFE_CHARS = /[:"<>|*?\\/\u0000-\u001f\u007f]/g;
-/** Leaves room for the "-NN" a collision adds within the usual 255-byte name limit. */
-const MAX_NAME_BYTES = 200;
-
-/** A file name CI artifact uploaders accept; the same input always gives the same output. */
-export function safeFileName(name: string): string {
-  let safe = name.replace(UNSAFE_CHARS, '-');
-  // Leading/trailing dots and spaces: hidden files, and names Windows silently trims.
-  safe = safe.replace(/^[. ]+/, (m) => '-'.repeat(m.length)).replace(/[. ]+$/, (m) => '-'.repeat(m.length));
-  if (safe === '') safe = 'unnamed';
-  if (Buffer.byteLength(safe) > MAX_NAME_BYTES) {
-    const ext = extOf(safe);
-    const budget = MAX_NAME_BYTES - Buffer.byteLength(ext);
-    let stem = '';
-    let bytes = 0;
-    // Cut by whole code points so the name stays valid UTF-8.
-    for (const char of safe.slice(0, safe.length - ext.length)) {
-      const size = Buffer.byteLength(char);
-      if (bytes + size > budget) break;
-      stem += char;
-      bytes += size;
-    }
-    safe = stem + ext;
-  }
-  return safe;
-}
-
-function extOf(name: string): string {
-  const ext = extname(name);
-  // Keep only short, plain extensions; "a.b c d" has no extension worth preserving.
-  return /^\.[A-Za-z0-9]{1,10}$/.test(ext) ? ext : '';
-}
-
-/**
- * safeFileName, made unique against `used` (compared case-insensitively, since
- * artifact stores and macOS/Windows disks are): `a.json`, `a-2.json`, `a-3.json`.
- * The chosen name is added to `used`.
- */
-export function uniqueSafeFileName(name: string, used: Set<string>): string {
-  const safe = safeFileName(name);
-  const taken = new Set([...used].map((n) => n.toLowerCase()));
-  let candidate = safe;
-  if (taken.has(candidate.toLowerCase())) {
-    const ext = extOf(safe);
-    const stem = safe.slice(0, safe.length - ext.length);
-    for (let n = 2; ; n++) {
-      candidate = `${stem}-${n}${ext}`;
-      if (!taken.has(candidate.toLowerCase())) break;
-    }
-  }
-  used.add(candidate);
-  return candidate;
-}
-
-// --- atomic writes ---------------------------------------------------------
-
-function tempNameFor(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  // Makes the rename itself durable; some platforms cannot open a folder, which is harmless.
-  try {
-    const handle = await open(dir, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // Best effort only.
-  }
-}
-
-/** Writes via a temp file in the same folder + fsync + rename: the final name never holds a partial file. */
-export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
-  const temp = tempNameFor(path);
-  try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, path);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await fsyncDir(dirname(path));
-}
-
-export interface CopiedFile {
-  bytes: number;
-  sha256: string;
-}
-
-/** Copies a file atomically (same guarantees as writeFileAtomic) and hashes it on the way. */
-export async function copyFileAtomic(source: string, dest: string): Promise<CopiedFile> {
-  const temp = tempNameFor(dest);
-  const hash = createHash('sha256');
-  let bytes = 0;
-  try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      for await (const chunk of createReadStream(source)) {
-        const buffer = chunk as Buffer;
-        hash.update(buffer);
-        bytes += buffer.length;
-        await handle.write(buffer);
-      }
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    await rename(temp, dest);
-  } catch (error) {
-    await rm(temp, { force: true });
-    throw error;
-  }
-  await fsyncDir(dirname(dest));
-  return { bytes, sha256: hash.digest('hex') };
-}
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -285,6 +159,12 @@ export interface RunEvidenceInput {
   telemetryHal?: boolean;
   /** More manifest fields; they may not reuse a field the writer sets. */
   extra?: Record<string, unknown>;
+  /**
+   * The run's repository copy. When given, each file under it gets its `repoPath`, and the
+   * manifest keeps the copy's root(s) in `repoCopy`, so the files can later be put back
+   * into a real repository (run --export-evidence) and the telemetry's paths rewritten.
+   */
+  repoDir?: string;
 }
 
 export interface ManifestFile {
@@ -293,6 +173,8 @@ export interface ManifestFile {
   source: string;
   bytes: number;
   sha256: string;
+  /** Where the guardrail wrote it, relative to the repository root (forward slashes); only under `repoDir`. */
+  repoPath?: string;
 }
 
 export interface RunManifest {
@@ -307,6 +189,8 @@ export interface RunManifest {
   files: ManifestFile[];
   /** Sources that could not be copied, and why. */
   skipped: { source: string; reason: string }[];
+  /** The repository copy's root as given and as resolved through symlinks (see RunEvidenceInput.repoDir). */
+  repoCopy?: string[];
   [extra: string]: unknown;
 }
 
@@ -317,6 +201,14 @@ function shimLine(line: string | ShimCall): string {
 /** Copies the run's files into `runDir` and writes the journal, shim log, output and manifest. */
 export async function writeRunEvidence(runDir: string, input: RunEvidenceInput): Promise<RunManifest> {
   const used = new Set<string>(RESERVED_RUN_FILE_NAMES);
+  const roots = input.repoDir === undefined ? [] : [...new Set([resolve(input.repoDir), await realpath(input.repoDir).catch(() => resolve(input.repoDir as string))])];
+  const repoPathOf = (source: string): string | undefined => {
+    for (const root of roots) {
+      const rel = relative(root, source);
+      if (rel !== '' && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel)) return rel.split(sep).join('/');
+    }
+    return undefined;
+  };
   const files: ManifestFile[] = [];
   const skipped: { source: string; reason: string }[] = [];
   const seen = new Set<string>();
@@ -327,7 +219,8 @@ export async function writeRunEvidence(runDir: string, input: RunEvidenceInput):
       const info = await stat(source);
       if (!info.isFile()) throw new Error('not a regular file');
       const { bytes, sha256 } = await copyFileAtomic(source, join(runDir, name));
-      files.push({ name, original: basename(source), source, bytes, sha256 });
+      const repoPath = repoPathOf(resolve(source));
+      files.push({ name, original: basename(source), source, bytes, sha256, ...(repoPath !== undefined ? { repoPath } : {}) });
       return true;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
@@ -371,9 +264,10 @@ export async function writeRunEvidence(runDir: string, input: RunEvidenceInput):
     telemetry,
     files,
     skipped,
+    ...(roots.length > 0 ? { repoCopy: roots } : {}),
   };
   for (const [key, value] of Object.entries(input.extra ?? {})) {
-    if (key in manifest || ['phase', 'telemetryHal'].includes(key)) {
+    if (key in manifest || ['phase', 'telemetryHal', 'repoCopy'].includes(key)) {
       throw new EvidenceError(`manifest field ${JSON.stringify(key)} is set by the evidence writer; rename the extra field`);
     }
     manifest[key] = value;

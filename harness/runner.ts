@@ -1,24 +1,28 @@
 // The harness: runs the real guardrail scripts, one private repository copy and
 // one private mock per (scenario, flow), judges what they left, and keeps it all.
 import { randomBytes } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { availableParallelism, tmpdir } from 'node:os';
-import { basename, delimiter, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Behaviour, Expectation, Scenario } from '../mock-hal/scenario-model.ts';
+import type { Scenario } from '../mock-hal/scenario-model.ts';
 import { DEFAULT_SCENARIOS_DIR } from '../mock-hal/scenario-store.ts';
 import { startMockHal, toScenario, type MockHalHandle } from '../mock-hal/server.ts';
 import { checkTransition, expectedStatus, judgeRun } from './checks.ts';
 import { createBundle, writeRunEvidence, type PairRunInput } from './evidence.ts';
 import { runGuardrailProcess } from './guardrail-process.ts';
 import { HARNESS_GIT_ENV, changedFiles, cloneSnapshot, snapshotRepository } from './repo-copy.ts';
+import { HarnessSetupError, SCRIPTS_DIR, expandRuns, preflight, scenarioHangs, shardRuns, type RunSpec } from './run-matrix.ts';
+import { ENV_NAME, baseEnvironment, buildRunEnvironment, describeUserEnvironment, userEnvironmentNotes, validateEnvSettings } from './run-environment.ts';
+import { pool, removeScratch, scratchDir } from './scratch.ts';
 import { createHermeticShims } from './transports/hermetic.ts';
 import {
   CHECK_IDS,
   SMOKE_FLOWS,
   STAGE_OF_FLOW,
   type CheckResult,
+  type EnvSetting,
   type Flow,
   type HarnessReport,
   type RunRecord,
@@ -32,7 +36,8 @@ export const DEFAULT_MANIFEST = 'codex-rs/Cargo.toml';
 export const SECRET_ENV = 'HAL_SECRET_KAVEDARR_API_KEY';
 /** call_tool's timeout in scenarios that hang: long enough for a slow machine, short enough for a matrix. */
 export const HANG_CALL_TIMEOUT_SECONDS = 3;
-export const SCRIPTS_DIR = 'scripts/spec_ops_004/commands';
+export { removeAllScratch } from './scratch.ts';
+export { HarnessSetupError, SCRIPTS_DIR, scenarioHangs, shardRuns } from './run-matrix.ts';
 
 export interface HarnessOptions {
   repo?: string;
@@ -50,6 +55,14 @@ export interface HarnessOptions {
   manifest?: string;
   /** Plan: pass --allow-fail, so a failing baseline must still exit 0. */
   baselineAllowFail?: boolean;
+  /**
+   * Variables for the scripts (--env, --env-file), applied after the harness's own, in
+   * order (a later setting of a name wins). Under the hermetic transport a PATH set here
+   * is the one the shims are put in front of. The checks judge what the scripts got:
+   * SPEC_OPS_TELEMETRY_HAL, SPEC_OPS_CARGO_MANIFEST, SPEC_OPS_BASELINE_FORCE_FAIL,
+   * SPEC_OPS_BASELINE_ALLOW_FAIL and SPEC_OPS_ALLOW_DIRTY set here count.
+   */
+  env?: readonly EnvSetting[];
   concurrency?: number;
   /** Run only the i-th of n deterministic slices of the matrix (1-based). */
   shard?: { index: number; total: number };
@@ -69,95 +82,6 @@ const inProcessMock =
   (scenario, apiKey) =>
     startMockHal({ scenario, apiKey, scenariosDir });
 
-/** A problem with the request itself: the CLI answers it with exit 2. */
-export class HarnessSetupError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HarnessSetupError';
-  }
-}
-
-interface RunSpec {
-  matrixIndex: number;
-  scenario: Scenario;
-  phaseIndex: number | undefined;
-  flow: Flow;
-  expect: Expectation;
-}
-
-function findOnPath(tool: string): string | null {
-  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (!dir) continue;
-    const candidate = join(dir, tool);
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // Not in this folder.
-    }
-  }
-  return null;
-}
-
-function preflight(repo: string, flows: readonly Flow[]): void {
-  const missingTools = ['bash', 'git', 'jq'].filter((tool) => findOnPath(tool) === null);
-  if (missingTools.length > 0) {
-    throw new HarnessSetupError(
-      `the guardrail scripts need ${missingTools.join(', ')} on PATH; install ${missingTools.length > 1 ? 'them' : 'it'} (on Debian: apt-get install -y ${missingTools.join(' ')})`,
-    );
-  }
-  if (!existsSync(repo) || !statSync(repo).isDirectory()) {
-    throw new HarnessSetupError(`--repo ${repo} is not a folder; point it at the root of a guardrail repository`);
-  }
-  const missing = flows.filter((flow) => !existsSync(join(repo, SCRIPTS_DIR, STAGE_OF_FLOW[flow].script)));
-  if (missing.length > 0) {
-    throw new HarnessSetupError(
-      `${repo} has no ${missing.map((flow) => join(SCRIPTS_DIR, STAGE_OF_FLOW[flow].script)).join(', ')}; is --repo the root of a guardrail repository?`,
-    );
-  }
-}
-
-function behaviourHangs(behaviour: Behaviour | undefined): boolean {
-  if (!behaviour) return false;
-  if (behaviour.type === 'hang') return true;
-  if (behaviour.type === 'delay') return behaviour.ms >= 30_000 || behaviourHangs(behaviour.then);
-  return false;
-}
-
-export function scenarioHangs(scenario: Scenario): boolean {
-  return scenario.phases.some((phase) => Object.values(phase.endpoints).some((behaviour) => behaviourHangs(behaviour)));
-}
-
-function expandRuns(scenarios: readonly Scenario[], flows: readonly Flow[]): RunSpec[] {
-  const runs: RunSpec[] = [];
-  for (const flow of flows) {
-    for (const scenario of scenarios) {
-      const timeline = scenario.phases.length > 1;
-      scenario.phases.forEach((phase, index) => {
-        runs.push({ matrixIndex: runs.length, scenario, phaseIndex: timeline ? index : undefined, flow, expect: phase.expect });
-      });
-    }
-  }
-  return runs;
-}
-
-/** Deterministic slice: run k of the full matrix goes to shard (k mod n) + 1. */
-export function shardRuns<T>(runs: readonly T[], shard: { index: number; total: number } | undefined): T[] {
-  if (!shard) return [...runs];
-  return runs.filter((_, position) => position % shard.total === shard.index - 1);
-}
-
-/** The child's environment: the caller's, minus anything that would steer the guardrail. */
-function baseEnvironment(): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined) continue;
-    if (/^(SPEC_OPS_|HAL_SECRET_|GUARDRAIL_HARNESS_|GIT_DIR$|GIT_WORK_TREE$)/.test(name)) continue;
-    env[name] = value;
-  }
-  return env;
-}
-
 /** The shim log's calls; a line cut short by a killed shim is left out. */
 export function parseShimLog(path: string): ShimCall[] {
   if (!existsSync(path)) return [];
@@ -173,19 +97,6 @@ export function parseShimLog(path: string): ShimCall[] {
     });
 }
 
-async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  });
-  await Promise.all(lanes);
-  return results;
-}
-
 interface RunContext {
   snapshot: string;
   specId: string;
@@ -195,6 +106,7 @@ interface RunContext {
   telemetryHal: boolean;
   manifest: string;
   baselineAllowFail: boolean;
+  userEnv: readonly EnvSetting[];
   mockFactory: MockFactory;
   bundle: Awaited<ReturnType<typeof createBundle>>;
 }
@@ -202,26 +114,8 @@ interface RunContext {
 interface RunOutcome {
   report: RunReport;
   pair: PairRunInput;
-}
-
-/** Temporary folders in use, so a harness stopped by a signal can still remove them. */
-const liveScratch = new Set<string>();
-
-async function scratchDir(prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  liveScratch.add(dir);
-  return dir;
-}
-
-async function removeScratch(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true });
-  liveScratch.delete(dir);
-}
-
-/** Removes every temporary folder still in use; synchronous, for a signal handler. */
-export function removeAllScratch(): void {
-  for (const dir of liveScratch) rmSync(dir, { recursive: true, force: true });
-  liveScratch.clear();
+  /** For the report's environment section: the run, its key (redacted wherever it shows), the harness variables the user replaced. */
+  environment: { label: string; apiKey: string; overridden: string[] };
 }
 
 async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
@@ -234,8 +128,8 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
     if (spec.phaseIndex !== undefined) await mock.setScenario(spec.scenario, { phase: spec.phaseIndex, hold: true });
     await cloneSnapshot(ctx.snapshot, repoDir);
 
-    const env: Record<string, string> = {
-      ...baseEnvironment(),
+    // The harness's own variables; the user's (--env) go on top of them.
+    const harnessVars: Record<string, string> = {
       ...HARNESS_GIT_ENV,
       SPEC_OPS_HAL_BASE_URL: mock.url,
       SPEC_OPS_HAL_SECRET_ENV: SECRET_ENV,
@@ -245,25 +139,39 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
       // The guardrail's own temporary files live and die with the run's folder.
       TMPDIR: join(workDir, 'tmp'),
     };
-    await mkdir(env.TMPDIR as string);
+    await mkdir(harnessVars.TMPDIR as string);
     const shimLog = join(workDir, 'shim-log.jsonl');
+    let shimPath: string | undefined;
     if (ctx.transport === 'hermetic') {
+      const userPath = ctx.userEnv.findLast((setting) => setting.name === 'PATH')?.value;
       const shims = await createHermeticShims({
         dir: join(workDir, 'shims'),
         nodePath: process.execPath,
         shimLog,
         callToolTimeoutSeconds: scenarioHangs(spec.scenario) ? HANG_CALL_TIMEOUT_SECONDS : undefined,
         mcpServerCommand: ctx.mcpServer,
-        basePath: env.PATH,
+        basePath: userPath ?? baseEnvironment().PATH,
       });
-      Object.assign(env, shims.env);
+      Object.assign(harnessVars, shims.env);
+      shimPath = shims.env.PATH;
     }
-    const forcedFail = spec.flow === 'plan' && spec.expect.status === 'failed';
     const args = [join(repoDir, SCRIPTS_DIR, STAGE_OF_FLOW[spec.flow].script), ctx.specId];
     if (spec.flow === 'plan') {
-      if (forcedFail) env.SPEC_OPS_BASELINE_FORCE_FAIL = '1';
+      if (spec.expect.status === 'failed') harnessVars.SPEC_OPS_BASELINE_FORCE_FAIL = '1';
       if (ctx.baselineAllowFail) args.push('--allow-fail');
     }
+    const { env, userEnv, overridden } = buildRunEnvironment(harnessVars, ctx.userEnv);
+    // A user's PATH is the one the shims were put in front of; the shims stay first.
+    if (shimPath !== undefined) env.PATH = shimPath;
+    const effective = overridden.filter((name) => !(name === 'PATH' && shimPath !== undefined));
+    // A version that reads its key from another variable (--env SPEC_OPS_HAL_SECRET_ENV=NAME) finds the run's key there too.
+    const secretEnv = env.SPEC_OPS_HAL_SECRET_ENV;
+    if (secretEnv !== undefined && ENV_NAME.test(secretEnv) && !Object.hasOwn(userEnv, secretEnv)) env[secretEnv] = apiKey;
+    // The checks judge what the scripts got, the user's settings included.
+    const telemetryHal = env.SPEC_OPS_TELEMETRY_HAL === '1';
+    const manifest = env.SPEC_OPS_CARGO_MANIFEST ?? DEFAULT_MANIFEST;
+    const forcedFail = spec.flow === 'plan' && env.SPEC_OPS_BASELINE_FORCE_FAIL === '1';
+    const allowFail = ctx.baselineAllowFail || userEnv.SPEC_OPS_BASELINE_ALLOW_FAIL === '1' || userEnv.SPEC_OPS_ALLOW_DIRTY === '1';
 
     const result = await runGuardrailProcess({ command: 'bash', args, cwd: repoDir, env, timeoutMs: ctx.timeoutMs });
     const journal = await mock.requests();
@@ -288,10 +196,11 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
       journal,
       shimCalls: parseShimLog(shimLog),
       apiKey,
-      telemetryHal: ctx.telemetryHal,
-      manifest: ctx.manifest,
+      telemetryHal,
+      manifest,
       repoDir,
-      ...(spec.flow === 'plan' ? { baseline: { forcedFail, allowFail: ctx.baselineAllowFail } } : {}),
+      ...(spec.flow === 'plan' ? { baseline: { forcedFail, allowFail } } : {}),
+      ...(ctx.userEnv.length > 0 ? { userEnv } : {}),
     };
     const judged = judgeRun(record, ctx.transport);
     const expected = expectedStatus(spec.flow, spec.expect);
@@ -313,7 +222,8 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
       shimLines: record.shimCalls,
       stdout: result.stdout,
       stderr: result.stderr,
-      telemetryHal: SMOKE_FLOWS.includes(spec.flow) ? ctx.telemetryHal : undefined,
+      telemetryHal: SMOKE_FLOWS.includes(spec.flow) ? telemetryHal : undefined,
+      repoDir,
       extra: {
         transport: ctx.transport,
         expect: spec.expect,
@@ -344,6 +254,7 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
         exitCode: result.exitCode,
         evidenceDir: runDir,
       },
+      environment: { label: `${record.scenario}${record.phase !== undefined ? `/${record.phase}` : ''}/${spec.flow}`, apiKey, overridden: effective },
     };
   } finally {
     await mock.close();
@@ -386,6 +297,12 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
   const scenariosDir = options.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
   const transport = options.transport ?? 'hermetic';
   const timeoutSeconds = options.timeoutSeconds ?? 120;
+  const userEnv = options.env ?? [];
+  try {
+    validateEnvSettings(userEnv);
+  } catch (error) {
+    throw new HarnessSetupError((error as Error).message);
+  }
   preflight(repo, flows);
   const scenarios = (options.scenarios ?? ['healthy', 'degraded']).map((ref) => toScenario(ref, scenariosDir));
   const runs = shardRuns(expandRuns(scenarios, flows), options.shard);
@@ -415,6 +332,7 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
       telemetryHal: options.telemetryHal ?? true,
       manifest: options.manifest ?? DEFAULT_MANIFEST,
       baselineAllowFail: options.baselineAllowFail ?? false,
+      userEnv,
       mockFactory: options.mockFactory ?? inProcessMock(scenariosDir),
       bundle,
     };
@@ -434,6 +352,8 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
       addTransitions(reports);
     }
     await bundle.finalize(outcomes.map((outcome) => outcome.pair));
+    const environment = userEnv.length > 0 ? describeUserEnvironment(userEnv, outcomes.map((outcome) => outcome.environment)) : undefined;
+    if (environment) notes.push(...userEnvironmentNotes(environment, outcomes.length));
     return {
       ok: reports.every((run) => run.checks.every((check) => check.ok !== false)),
       specId,
@@ -441,6 +361,7 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
       bundleDir: bundle.dir,
       notes,
       runs: reports,
+      ...(environment ? { environment } : {}),
     };
   } finally {
     await removeScratch(scratch);

@@ -1,39 +1,19 @@
-// Telemetry schema v1 of the SPEC-OPS-004 guardrails. This is the only place the
-// harness defines it: the checks, `check-telemetry` and the evidence writer all
-// judge telemetry through the functions below, so a schema change lands once.
-import { open, stat } from 'node:fs/promises';
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
-import { basename } from 'node:path';
+// The kit's strict rules for telemetry schema v1: the documented contract of the
+// SPEC-OPS-004 guardrails (the table in guardrail-interfaces.md §3), stricter than
+// what the Spec Kit itself enforces (spec-kit-reader.ts has that). `check-telemetry
+// --strict` and the `telemetry-schema` run check use these; a schema change lands here once.
+// Reading files, names and issue wording live beside it and are re-exported below.
 import { z } from 'zod';
 import { CHECK_NAMES } from '../mock-hal/scenario-model.ts';
-import { FLOWS, STAGE_OF_FLOW, type Flow } from './types.ts';
+import { readTelemetryFile, readTelemetryFileSync } from './telemetry-files.ts';
+import { describeValue, fromZodIssue, issueLine, type TelemetryIssue } from './telemetry-issues.ts';
+import { COMMANDS, HAL_COMMANDS, isCommand, normalizeCommand, stageOfFile, type Command } from './telemetry-names.ts';
+
+export * from './telemetry-files.ts';
+export * from './telemetry-names.ts';
+export { describeValue, formatJsonPath, issueLine, type TelemetryIssue } from './telemetry-issues.ts';
 
 export const TELEMETRY_SCHEMA_VERSION = 1;
-/** Real telemetry is a few KiB; anything this big is a runaway writer, not telemetry. */
-export const MAX_TELEMETRY_BYTES = 5 * 1024 * 1024;
-
-export const COMMANDS = [
-  'spec-ops-plan',
-  'spec-ops-tasks',
-  'spec-ops-implement',
-  'spec-ops-validate',
-  'spec-ops-audit',
-  'spec-ops-unlock',
-] as const;
-export type Command = (typeof COMMANDS)[number];
-
-export const STAGES = [
-  'spec-plan',
-  'spec-tasks',
-  'spec-implement',
-  'spec-validate',
-  'spec-audit',
-  'spec-unlock',
-] as const;
-export type Stage = (typeof STAGES)[number];
-
-/** Commands whose telemetry carries the HAL smoke (and so may carry hal.summary). */
-export const HAL_COMMANDS: readonly Command[] = ['spec-ops-validate', 'spec-ops-audit'];
 
 // --- building blocks -------------------------------------------------------
 
@@ -44,14 +24,7 @@ const SESSION_ID = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?Z)-(\d+)$
 function isIsoUtc(text: string): boolean {
   const m = ISO_UTC.exec(text);
   if (!m) return false;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
   const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
   return (
     date.getUTCFullYear() === year &&
@@ -99,11 +72,7 @@ export const halSummarySchema = z.looseObject({
     .superRefine((checks, ctx) => {
       checks.forEach((check, index) => {
         if (checks.indexOf(check) !== index) {
-          ctx.addIssue({
-            code: 'custom',
-            path: [index],
-            message: 'expected each check name at most once (this one repeats)',
-          });
+          ctx.addIssue({ code: 'custom', path: [index], message: 'expected each check name at most once (this one repeats)' });
         }
       });
     })
@@ -118,6 +87,8 @@ const scenario = z.looseObject({
   status: z.enum(['passed', 'failed', 'skipped']),
 });
 
+// Every object is loose: fields and objects the contract does not name (a `policy`
+// block of a later script version, say) are accepted, never a problem.
 function envelope<C extends Command>(command: C, artifactsRequired: boolean) {
   return z.looseObject({
     schemaVersion,
@@ -194,85 +165,6 @@ const unknownCommandSchema = z.looseObject({
   artifacts: artifacts.optional(),
 });
 
-// --- problem lines ---------------------------------------------------------
-
-const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
-
-export function formatJsonPath(path: readonly PropertyKey[]): string {
-  if (path.length === 0) return '(top level)';
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else if (typeof part === 'string' && IDENTIFIER.test(part)) out += out === '' ? part : `.${part}`;
-    else out += `[${JSON.stringify(String(part))}]`;
-  }
-  return out;
-}
-
-function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
-  let current: unknown = root;
-  for (const part of path) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<PropertyKey, unknown>)[part];
-  }
-  return current;
-}
-
-/** A short rendering of a seen value, so one problem stays one line. */
-export function describeValue(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    // Too deeply nested to print (String() would recurse and overflow the stack too).
-    text = Array.isArray(value) ? '[...]' : value !== null && typeof value === 'object' ? '{...}' : String(value);
-  }
-  if (text.length > 80) text = `${text.slice(0, 77)}...`;
-  if (Array.isArray(value)) return `an array ${text}`;
-  if (value !== null && typeof value === 'object') return `an object ${text}`;
-  return text;
-}
-
-const ARTICLE_TYPE: Record<string, string> = {
-  string: 'a string',
-  number: 'a number',
-  int: 'an integer',
-  boolean: 'true or false',
-  object: 'an object',
-  array: 'an array',
-  null: 'null',
-};
-
-function expectation(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case 'invalid_type':
-      if (issue.message.startsWith('expected ')) return issue.message;
-      return `expected ${ARTICLE_TYPE[issue.expected] ?? issue.expected}`;
-    case 'invalid_value':
-      return issue.values.length === 1
-        ? `expected ${JSON.stringify(issue.values[0])}`
-        : `expected one of ${issue.values.map(String).join('|')}`;
-    case 'too_small':
-      if (issue.origin === 'array') return `expected at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`;
-      if (issue.origin === 'string') return 'expected a non-empty string';
-      return `expected at least ${issue.minimum}`;
-    default:
-      // Our own refinements already phrase their message as "expected ...".
-      return issue.message;
-  }
-}
-
-function formatIssue(issue: z.core.$ZodIssue, root: unknown): string {
-  const where = formatJsonPath(issue.path);
-  const seen = valueAt(root, issue.path);
-  if (seen === undefined && issue.path.length > 0) return `${where}: missing, ${expectation(issue)}`;
-  if (Array.isArray(seen) && issue.code === 'too_small' && issue.origin === 'array') {
-    return `${where}: ${expectation(issue)}, got an empty array`;
-  }
-  return `${where}: ${expectation(issue)}, got ${describeValue(seen)}`;
-}
-
 // --- validation ------------------------------------------------------------
 
 export interface ValidateOptions {
@@ -284,31 +176,46 @@ export interface ValidateOptions {
 
 export interface ValidationResult {
   ok: boolean;
-  /** One line each: JSON path, what was expected, what was seen. */
+  /** One line each: JSON path, what was expected, what was seen (`issueLine` of `issues`). */
   problems: string[];
+  /** The same problems, path and message apart. */
+  issues: TelemetryIssue[];
   /** The parsed telemetry whenever its structure is valid (even if a flag rule failed). */
   telemetry?: Telemetry;
 }
 
-function isCommand(value: unknown): value is Command {
-  return typeof value === 'string' && (COMMANDS as readonly string[]).includes(value);
+function result(issues: TelemetryIssue[], telemetry?: Telemetry): ValidationResult {
+  const problems = issues.map(issueLine);
+  // Without parsed telemetry there is always at least one issue.
+  return telemetry === undefined ? { ok: false, problems, issues } : { ok: issues.length === 0, problems, issues, telemetry };
 }
 
-/** Accepts a command, a stage or a flow name and gives the command; null when it is none of them. */
-export function normalizeCommand(name: string): Command | null {
-  if (isCommand(name)) return name;
-  for (const flow of FLOWS) {
-    const info = STAGE_OF_FLOW[flow];
-    if (name === flow || name === info.stage) return info.command as Command;
+/**
+ * The SPEC_OPS_TELEMETRY_HAL rule: validate/audit telemetry carries hal.summary exactly
+ * when the run set the flag. A rule about the run, not the file: neither schema has it.
+ */
+export function halFlagIssue(data: unknown, command: string, telemetryHal: boolean): TelemetryIssue | null {
+  const normalized = normalizeCommand(command);
+  if (normalized === null || !HAL_COMMANDS.includes(normalized)) return null;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
+  const hal = (data as Record<string, unknown>)['hal'];
+  const summary = hal !== null && typeof hal === 'object' ? (hal as Record<string, unknown>)['summary'] : undefined;
+  if (telemetryHal && summary === undefined) {
+    return { path: 'hal.summary', message: 'missing, expected the hal.summary block because the run set SPEC_OPS_TELEMETRY_HAL=1' };
+  }
+  if (!telemetryHal && summary !== undefined) {
+    return {
+      path: 'hal.summary',
+      message: `expected no hal.summary block because the run left SPEC_OPS_TELEMETRY_HAL unset, got ${describeValue(summary)}`,
+    };
   }
   return null;
 }
 
 export function validateTelemetry(data: unknown, opts: ValidateOptions = {}): ValidationResult {
-  const problems: string[] = [];
+  const issues: TelemetryIssue[] = [];
   if (data === null || typeof data !== 'object' || Array.isArray(data)) {
-    problems.push(`(top level): expected a JSON object, got ${describeValue(data)}`);
-    return { ok: false, problems };
+    return result([{ path: '(top level)', message: `expected a JSON object, got ${describeValue(data)}` }]);
   }
   const record = data as Record<string, unknown>;
 
@@ -317,15 +224,16 @@ export function validateTelemetry(data: unknown, opts: ValidateOptions = {}): Va
     expected = normalizeCommand(opts.expectedCommand);
     if (expected === null) {
       // A caller bug, but reported as a problem so the "never throws" contract holds.
-      problems.push(
-        `(options): expectedCommand ${JSON.stringify(opts.expectedCommand)} is not a guardrail command; use one of ${COMMANDS.join('|')}`,
-      );
+      issues.push({
+        path: '(options)',
+        message: `expectedCommand ${JSON.stringify(opts.expectedCommand)} is not a guardrail command; use one of ${COMMANDS.join('|')}`,
+      });
     }
   }
 
   const seenCommand = record['command'];
   if (expected !== null && isCommand(seenCommand) && seenCommand !== expected) {
-    problems.push(`command: expected ${JSON.stringify(expected)}, got ${describeValue(seenCommand)}`);
+    issues.push({ path: 'command', message: `expected ${JSON.stringify(expected)}, got ${describeValue(seenCommand)}` });
   }
 
   // Judge the stage fields by the file's own command when it names one; fall back to
@@ -333,232 +241,78 @@ export function validateTelemetry(data: unknown, opts: ValidateOptions = {}): Va
   const command: Command | null = isCommand(seenCommand) ? seenCommand : expected;
   let telemetry: Telemetry | undefined;
   if (command === null) {
-    const result = unknownCommandSchema.safeParse(data);
-    if (!result.success) problems.push(...result.error.issues.map((issue) => formatIssue(issue, data)));
+    const parsed = unknownCommandSchema.safeParse(data);
+    if (!parsed.success) issues.push(...parsed.error.issues.map((issue) => fromZodIssue(issue, data)));
   } else {
-    const schema = SCHEMA_OF_COMMAND[command];
-    const result = schema.safeParse(isCommand(seenCommand) ? data : { ...record, command });
+    const parsed = SCHEMA_OF_COMMAND[command].safeParse(isCommand(seenCommand) ? data : { ...record, command });
     if (!isCommand(seenCommand)) {
-      problems.push(
-        seenCommand === undefined
-          ? `command: missing, expected one of ${COMMANDS.join('|')}`
-          : `command: expected one of ${COMMANDS.join('|')}, got ${describeValue(seenCommand)}`,
-      );
+      issues.push({
+        path: 'command',
+        message:
+          seenCommand === undefined
+            ? `missing, expected one of ${COMMANDS.join('|')}`
+            : `expected one of ${COMMANDS.join('|')}, got ${describeValue(seenCommand)}`,
+      });
     }
-    if (result.success) {
-      if (isCommand(seenCommand)) telemetry = result.data as Telemetry;
+    if (parsed.success) {
+      if (isCommand(seenCommand)) telemetry = parsed.data as Telemetry;
     } else {
-      problems.push(...result.error.issues.map((issue) => formatIssue(issue, data)));
+      issues.push(...parsed.error.issues.map((issue) => fromZodIssue(issue, data)));
     }
-    if (HAL_COMMANDS.includes(command) && opts.telemetryHal !== undefined) {
-      const hal = record['hal'];
-      const summary =
-        hal !== null && typeof hal === 'object' ? (hal as Record<string, unknown>)['summary'] : undefined;
-      if (opts.telemetryHal && summary === undefined) {
-        problems.push(
-          'hal.summary: missing, expected the hal.summary block because the run set SPEC_OPS_TELEMETRY_HAL=1',
-        );
-      } else if (!opts.telemetryHal && summary !== undefined) {
-        problems.push(
-          `hal.summary: expected no hal.summary block because the run left SPEC_OPS_TELEMETRY_HAL unset, got ${describeValue(summary)}`,
-        );
-      }
+    if (opts.telemetryHal !== undefined) {
+      const flag = halFlagIssue(data, command, opts.telemetryHal);
+      if (flag) issues.push(flag);
     }
   }
-  // Without parsed telemetry there is always at least one problem line above.
-  return telemetry === undefined ? { ok: false, problems } : { ok: problems.length === 0, problems, telemetry };
+  return result(issues, telemetry);
 }
 
-// --- file names ------------------------------------------------------------
-
-export interface StageOfFile {
-  stage: Stage;
-  command: Command;
-  flow: Flow;
-  sessionId: string;
-}
-
-// Colons may have been replaced by "-" when the file was copied into an evidence
-// bundle (safeFileName), so both spellings of the time are accepted.
-const TELEMETRY_FILE_NAME =
-  /^(spec-(?:plan|tasks|implement|validate|audit|unlock))_(\d{4}-\d{2}-\d{2}T\d{2}[:-]\d{2}[:-]\d{2}(?:\.\d{1,9})?Z-\d+)\.json$/;
-
-/** The stage a telemetry file name like `spec-validate_2025-09-29T16:34:21Z-229132461.json` belongs to, or null. */
-export function stageOfFile(fileName: string): StageOfFile | null {
-  const m = TELEMETRY_FILE_NAME.exec(basename(fileName));
-  if (!m) return null;
-  const stage = m[1] as Stage;
-  const flow = FLOWS.find((f) => STAGE_OF_FLOW[f].stage === stage) as Flow;
-  return { stage, command: STAGE_OF_FLOW[flow].command as Command, flow, sessionId: m[2] as string };
-}
-
-// --- reading files ---------------------------------------------------------
-
-export interface ReadResult {
-  ok: boolean;
-  problems: string[];
-  /** The parsed JSON when ok. */
-  data?: unknown;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MiB`;
-}
-
-function tooBig(size: number): ReadResult {
-  return {
-    ok: false,
-    problems: [
-      `file is ${mib(size)}, over the ${mib(MAX_TELEMETRY_BYTES)} limit for telemetry; refusing to read it (a guardrail wrote far more than telemetry, check what it appended)`,
-    ],
-  };
-}
-
-function ioProblem(error: unknown): ReadResult {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  const message =
-    code === 'ENOENT'
-      ? 'file not found; check the path, or whether the guardrail wrote its telemetry at all'
-      : code === 'EACCES' || code === 'EPERM'
-        ? 'file is not readable (permission denied); fix its permissions'
-        : code === 'EISDIR'
-          ? 'is a folder, not a file; point at a telemetry file (check-telemetry searches folders)'
-          : `could not read the file (${code ?? (error instanceof Error ? error.message : String(error))})`;
-  return { ok: false, problems: [message] };
-}
-
-/** Turns the bytes of a telemetry file into JSON, or into one problem line saying what is wrong. */
-export function parseTelemetryBytes(bytes: Uint8Array): ReadResult {
-  if (bytes.length === 0) {
-    return { ok: false, problems: ['file is empty; the guardrail created it but wrote nothing (killed mid-write?)'] };
+/** The strict rules about a file's name: it agrees with the content (stage, session id). */
+export function fileNameIssues(path: string, data: unknown, expectedCommand?: string): TelemetryIssue[] {
+  const named = stageOfFile(path);
+  if (named === null) return [];
+  const issues: TelemetryIssue[] = [];
+  if (expectedCommand !== undefined && normalizeCommand(expectedCommand) !== named.command) {
+    issues.push({
+      path: '(file name)',
+      message: `the name says stage ${named.stage} but ${expectedCommand} telemetry was expected; the guardrail wrote under the wrong stage name`,
+    });
   }
-  if (bytes.length > MAX_TELEMETRY_BYTES) return tooBig(bytes.length);
-  if (bytes.includes(0)) {
-    return { ok: false, problems: ['file contains NUL bytes: binary data, not JSON text'] };
+  const seen = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['sessionId'] : undefined;
+  // A copy in an evidence bundle has "-" for ":" in its name, so compare that way too.
+  if (typeof seen === 'string' && seen !== named.sessionId && seen.replaceAll(':', '-') !== named.sessionId) {
+    issues.push({
+      path: 'sessionId',
+      message: `expected ${JSON.stringify(named.sessionId)} (the session id in the file name), got ${JSON.stringify(seen)}`,
+    });
   }
-  let text: string;
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    return { ok: false, problems: ['file is not valid UTF-8 text (binary data?); telemetry must be UTF-8 JSON'] };
-  }
-  // TextDecoder already drops a leading BOM; a file of only whitespace is as good as empty.
-  if (text.trim() === '') {
-    return { ok: false, problems: ['file holds only whitespace; the guardrail wrote no JSON'] };
-  }
-  try {
-    return { ok: true, problems: [], data: JSON.parse(text) };
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = /at position (\d+)/.exec(message);
-    // V8 reports the offset where parsing stopped; at the very end means the text was cut.
-    const atEnd = position === null ? /end of JSON input/.test(message) : Number(position[1]) >= text.trimEnd().length;
-    if (atEnd) {
-      return {
-        ok: false,
-        problems: [`invalid JSON: the text ends early (truncated? the writer may have been killed mid-write): ${message}`],
-      };
-    }
-    return { ok: false, problems: [`invalid JSON: ${message}`] };
-  }
-}
-
-/** Reads and parses a telemetry file. Never throws: every failure becomes a problem line. */
-export async function readTelemetryFile(path: string): Promise<ReadResult> {
-  try {
-    const info = await stat(path);
-    if (info.isDirectory()) return ioProblem(Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-    if (info.size > MAX_TELEMETRY_BYTES) return tooBig(info.size);
-    const handle = await open(path, 'r');
-    try {
-      // Read in chunks up to one byte past the limit, so a file that grew after stat() is still refused.
-      const chunks: Buffer[] = [];
-      let total = 0;
-      while (total <= MAX_TELEMETRY_BYTES) {
-        const chunk = Buffer.alloc(Math.min(READ_CHUNK, MAX_TELEMETRY_BYTES + 1 - total));
-        const { bytesRead } = await handle.read(chunk, 0, chunk.length, total);
-        if (bytesRead === 0) break;
-        chunks.push(chunk.subarray(0, bytesRead));
-        total += bytesRead;
-      }
-      return parseTelemetryBytes(Buffer.concat(chunks, total));
-    } finally {
-      await handle.close();
-    }
-  } catch (error) {
-    return ioProblem(error);
-  }
-}
-
-const READ_CHUNK = 256 * 1024;
-
-/** Synchronous twin of readTelemetryFile for callers that cannot await. Never throws. */
-export function readTelemetryFileSync(path: string): ReadResult {
-  let fd: number | undefined;
-  try {
-    fd = openSync(path, 'r');
-    const info = fstatSync(fd);
-    if (info.isDirectory()) return ioProblem(Object.assign(new Error('is a directory'), { code: 'EISDIR' }));
-    if (info.size > MAX_TELEMETRY_BYTES) return tooBig(info.size);
-    const chunks: Buffer[] = [];
-    let total = 0;
-    while (total <= MAX_TELEMETRY_BYTES) {
-      const chunk = Buffer.alloc(Math.min(READ_CHUNK, MAX_TELEMETRY_BYTES + 1 - total));
-      const bytesRead = readSync(fd, chunk, 0, chunk.length, total);
-      if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
-      total += bytesRead;
-    }
-    return parseTelemetryBytes(Buffer.concat(chunks, total));
-  } catch (error) {
-    return ioProblem(error);
-  } finally {
-    if (fd !== undefined) {
-      try {
-        closeSync(fd);
-      } catch {
-        // Nothing useful to do: the read result is already decided.
-      }
-    }
-  }
+  return issues;
 }
 
 /**
- * Reads, parses and validates one telemetry file, and checks that its name agrees
- * with its content (stage vs `command`, session id in the name vs `sessionId`).
+ * Reads, parses and validates one telemetry file by the strict rules, and checks that
+ * its name agrees with its content (stage vs `command`, session id in the name vs `sessionId`).
  */
 export async function checkTelemetryFile(path: string, opts: ValidateOptions = {}): Promise<ValidationResult> {
   const read = await readTelemetryFile(path);
-  if (!read.ok) return { ok: false, problems: read.problems };
+  if (!read.ok) return { ok: false, problems: read.problems, issues: [] };
   return checkParsedTelemetry(path, read.data, opts);
 }
 
 export function checkTelemetryFileSync(path: string, opts: ValidateOptions = {}): ValidationResult {
   const read = readTelemetryFileSync(path);
-  if (!read.ok) return { ok: false, problems: read.problems };
+  if (!read.ok) return { ok: false, problems: read.problems, issues: [] };
   return checkParsedTelemetry(path, read.data, opts);
 }
 
-function checkParsedTelemetry(path: string, data: unknown, opts: ValidateOptions): ValidationResult {
+/** The strict judgement of already parsed telemetry read from `path`. */
+export function checkParsedTelemetry(path: string, data: unknown, opts: ValidateOptions = {}): ValidationResult {
   const named = stageOfFile(path);
   const effective: ValidateOptions = { ...opts };
   if (named !== null && effective.expectedCommand === undefined) effective.expectedCommand = named.command;
-  const result = validateTelemetry(data, effective);
-  const problems = [...result.problems];
-  if (named !== null) {
-    if (opts.expectedCommand !== undefined && normalizeCommand(opts.expectedCommand) !== named.command) {
-      problems.push(
-        `(file name): the name says stage ${named.stage} but ${opts.expectedCommand} telemetry was expected; the guardrail wrote under the wrong stage name`,
-      );
-    }
-    const seen = (data as Record<string, unknown> | null)?.['sessionId'];
-    // A copy in an evidence bundle has "-" for ":" in its name, so compare that way too.
-    if (typeof seen === 'string' && seen !== named.sessionId && seen.replaceAll(':', '-') !== named.sessionId) {
-      problems.push(
-        `sessionId: expected ${JSON.stringify(named.sessionId)} (the session id in the file name), got ${JSON.stringify(seen)}`,
-      );
-    }
-  }
-  const ok = problems.length === 0;
-  return result.telemetry === undefined ? { ok, problems } : { ok, problems, telemetry: result.telemetry };
+  const validated = validateTelemetry(data, effective);
+  const issues = [...validated.issues, ...fileNameIssues(path, data, opts.expectedCommand)];
+  const ok = issues.length === 0;
+  const problems = issues.map(issueLine);
+  return validated.telemetry === undefined ? { ok: false, problems, issues } : { ok, problems, issues, telemetry: validated.telemetry };
 }

@@ -21,7 +21,9 @@ export const CHECK_IDS = [
   'exit-code',
   'telemetry-schema',
   'telemetry-status',
+  'spec-kit-outcome',
   'journal-consistency',
+  'hal-reached',
   'artifacts',
   'graphql-escaping',
   'manifest-path',
@@ -40,6 +42,24 @@ export interface CheckResult {
   ok: boolean | null;
   /** Says what was expected and what was seen. */
   message: string;
+  /** The same in structured form, for tools: what was expected, what was seen, and a reason code. */
+  detail?: { expected?: unknown; seen?: unknown; reason?: string };
+}
+
+/** A variable the user set for the scripts (--env KEY=VALUE or a line of --env-file). */
+export interface EnvSetting {
+  name: string;
+  value: string;
+  /** Where it came from: "--env", or "FILE:LINE" for --env-file. */
+  source: string;
+}
+
+/** What report.json and the console say about the user's variables. */
+export interface UserEnvironmentReport {
+  /** Every variable the user set, in the order applied (last wins); values of secrets are [REDACTED]. */
+  set: EnvSetting[];
+  /** Harness variables the user's replaced, with the runs where the harness had set them. */
+  overridden: { name: string; runs: string[] }[];
 }
 
 /** One line of the hermetic shim log (JSON Lines). */
@@ -81,6 +101,8 @@ export interface RunRecord {
   repoDir: string;
   /** Plan only: whether the run was given a failing baseline, and whether it was allowed to fail. */
   baseline?: { forcedFail: boolean; allowFail: boolean };
+  /** The variables the user set for the scripts (--env, --env-file), as the scripts got them. */
+  userEnv?: Record<string, string>;
 }
 
 export interface RunReport {
@@ -105,6 +127,8 @@ export interface HarnessReport {
   bundleDir: string;
   notes: string[];
   runs: RunReport[];
+  /** Present when the user set variables for the scripts (--env, --env-file). */
+  environment?: UserEnvironmentReport;
 }
 
 export type { CheckName };

@@ -112,10 +112,11 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const limits = resolveLimits(options.limits);
   const maxBodyBytes = limits.maxBodyBytes;
   const engine = new ScenarioEngine(options.scenario);
+  const startedAt = Date.now();
   const journal = new Journal(limits.journalSize);
   const redactor = options.revealSecrets ? Redactor.none : new Redactor([apiKey, ...(options.secrets ?? [])], apiKeyHeaders);
   let yoga: Promise<GraphqlServer> | undefined;
-  const graphqlServer = () => (yoga ??= import('./graphql-server.ts').then((module) => module.createGraphqlServer()));
+  const graphqlServer = () => (yoga ??= import('./graphql-server.ts').then((module) => module.createGraphqlServer(startedAt)));
   const app = new Hono<{ Variables: Variables }>();
 
   app.route(
@@ -202,7 +203,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
 
   const noInput = () => null;
 
-  app.get('/health', serve('health', () => jsonResponse(healthBody()), noInput));
+  app.get('/health', serve('health', () => jsonResponse(healthBody(startedAt)), noInput));
 
   app.get(
     '/api/v3/movie',

@@ -94,7 +94,7 @@ export async function runBehaviour(behaviour: Behaviour, ctx: BehaviourContext):
     case 'malformed':
       return malformed(behaviour.variant, behaviour.status ?? 200, ctx.check);
     case 'graphql-errors':
-      return jsonResponse({ data: null, errors: behaviour.errors }, 200);
+      return jsonResponse({ data: null, errors: behaviour.errors }, behaviour.status ?? 200);
     case 'raw':
       return answer(behaviour.body, behaviour.status, behaviour.headers ?? {});
   }

@@ -16,9 +16,8 @@ export const MOVIES: readonly Movie[] = [
   { id: 3, title: 'The Passion of Joan of Arc', year: 1928, tmdbId: 780, monitored: false, hasFile: true },
 ];
 
-const startedAt = Date.now();
-
-export function healthBody(now = new Date()) {
+/** `uptime` counts whole seconds since `startedAt`: when this mock started, so that a fresh mock answers alike every time. */
+export function healthBody(startedAt: number, now = new Date()) {
   return {
     status: 'healthy',
     service: 'radarr-mvp',

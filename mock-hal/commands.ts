@@ -67,8 +67,10 @@ Sends the four HAL smoke requests to a real API (or, with --proxy, forwards live
 traffic to it) and writes a scenario that replays each answer: status, headers
 (no hop-by-hop, length, date, cookie or secret headers), body text and latency.
 A network failure is recorded as "reset", no answer within --timeout as "hang".
-The expectation is derived: a check fails on a non-2xx status, an empty or
-non-JSON body, a network failure or timeout, or GraphQL errors.
+The expectation is derived: a check fails on a network failure or timeout, a
+non-2xx status, or an empty or non-JSON body; graphql_ping also fails when the
+body is not a GraphQL response. A 200 GraphQL response with errors (such as
+FORBIDDEN) passes, as the guardrails count it.
 
   --target URL          the API's base URL, e.g. https://kavedarr.internal:7878
   --out FILE            scenario file to write (refused if it exists, unless --force)

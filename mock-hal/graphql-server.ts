@@ -32,13 +32,14 @@ const typeDefs = /* GraphQL */ `
   }
 `;
 
-export function createGraphqlServer() {
+/** `startedAt`: when the mock started, for the health body's uptime. */
+export function createGraphqlServer(startedAt: number) {
   return createYoga({
     schema: createSchema({
       typeDefs,
       resolvers: {
         Query: {
-          health: () => healthBody(),
+          health: () => healthBody(startedAt),
           movies: (_root: unknown, args: { page: number; pageSize: number }) => {
             if (args.page < 1) throw new Error('movies(page): page must be >= 1');
             if (args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {

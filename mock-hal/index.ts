@@ -7,3 +7,4 @@ export type { Behaviour, CheckName, Expectation, Phase, Scenario, ScenarioInput 
 export { DEFAULT_SCENARIOS_DIR, listScenarios, loadScenarioFile, resolveScenario } from './scenario-store.ts';
 export { DEFAULT_API_KEY } from './auth.ts';
 export type { JournalEntry } from './journal.ts';
+export { CHECK_OUTCOME_RULE, bodyProblem, checkFailure, graphqlResponseProblem, isSuccessStatus, journalAnswer, type SmokeAnswer } from './check-outcome.ts';

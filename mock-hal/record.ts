@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { link, mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
+import { CHECK_OUTCOME_RULE, checkFailure } from './check-outcome.ts';
 import { CHECK_NAMES, parseScenario, type Behaviour, type CheckName, type ScenarioInput } from './scenario-model.ts';
 
 export const DEFAULT_RECORD_TIMEOUT_MS = 10_000;
@@ -139,32 +140,12 @@ function redact(text: string, secrets: readonly string[]): string {
 
 /**
  * Why a correct guardrail must count this answer as a failed check, or null when
- * it must count it as passed. Same rules as the hardened guardrails: a non-2xx
- * status, an empty or non-JSON body (or JSON null), a network failure or timeout,
- * and for graphql_ping GraphQL errors or no data.__typename.
+ * it must count it as passed: the rule in check-outcome.ts, which the reference
+ * guardrails apply too. A 200 GraphQL response with errors (production's FORBIDDEN
+ * answer) passes.
  */
 export function failureReason(answer: RecordedAnswer): string | null {
-  if (answer.kind === 'reset') return `connection failed (${answer.error})`;
-  if (answer.kind === 'hang') return `no answer (${answer.error})`;
-  if (answer.status < 200 || answer.status > 299) return `HTTP ${answer.status}`;
-  if (answer.body.trim() === '') return 'empty body';
-  let value: unknown;
-  try {
-    value = JSON.parse(answer.body);
-  } catch {
-    return 'body is not JSON';
-  }
-  if (value === null) return 'body is JSON null';
-  if (answer.check === 'graphql_ping') {
-    if (typeof value !== 'object' || Array.isArray(value)) return 'GraphQL response is not an object';
-    const doc = value as { errors?: unknown; data?: unknown };
-    if (doc.errors !== undefined && doc.errors !== null && !(Array.isArray(doc.errors) && doc.errors.length === 0)) {
-      return 'GraphQL errors';
-    }
-    const data = doc.data as { __typename?: unknown } | null | undefined;
-    if (typeof data !== 'object' || data === null || typeof data.__typename !== 'string') return 'no data.__typename';
-  }
-  return null;
+  return checkFailure(answer.check, answer.kind === 'answer' ? { kind: 'answer', status: answer.status, body: answer.body } : answer);
 }
 
 // --- the scenario --------------------------------------------------------------
@@ -247,9 +228,7 @@ export function buildRecordedScenario(answers: readonly RecordedAnswer[], option
       ? `Expected to fail: ${failed.map((f) => `${f.check} (${f.reason})`).join(', ')}.`
       : 'Every recorded check is expected to pass.',
   );
-  parts.push(
-    'A check is counted as failed when its answer is not 2xx, its body is empty, not JSON or JSON null, the connection failed or timed out, or (graphql_ping) it carries GraphQL errors or no data.__typename.',
-  );
+  parts.push(CHECK_OUTCOME_RULE);
   const scenario: ScenarioInput = {
     name: options.name,
     description: parts.join(' '),

@@ -34,7 +34,7 @@ export type Behaviour =
   | { type: 'delay'; ms: number; then: Behaviour }
   | { type: 'hang' }
   | { type: 'reset' }
-  | { type: 'graphql-errors'; errors: { message: string; extensions?: Record<string, unknown> }[] }
+  | { type: 'graphql-errors'; errors: { message: string; extensions?: Record<string, unknown> }[]; status?: number }
   | { type: 'raw'; status: number; headers?: Record<string, string>; body: string };
 
 export const behaviourSchema: z.ZodType<Behaviour> = z.lazy(() =>
@@ -82,8 +82,9 @@ export const behaviourSchema: z.ZodType<Behaviour> = z.lazy(() =>
             }),
           )
           .min(1),
+        status: httpStatus.optional(),
       })
-      .describe('GraphQL only: status 200 with {"data":null,"errors":[...]}.'),
+      .describe('GraphQL only: {"data":null,"errors":[...]} with this status (default 200).'),
     z
       .strictObject({
         type: z.literal('raw'),

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommandLineError, splitCommandLine } from '../command-line.ts';
 import { writeFileAtomic } from '../evidence.ts';
+import { UsageError } from '../usage-error.ts';
 import { conformanceCases } from './cases.ts';
 import { compareObservations, formatDifferences } from './compare.ts';
 import { observeServer, type Observation } from './observe.ts';
@@ -38,8 +39,6 @@ fresh mock-hal, and compares every answer and every request that reached the moc
 Masked on both sides: ports, the date header, the health body's timestamp and uptime.
 Exit status: 0 identical, 1 some difference, 2 could not run.
 `;
-
-class UsageError extends Error {}
 
 export function readFixture(file = FIXTURE_PATH): ConformanceFixture {
   return JSON.parse(readFileSync(file, 'utf8')) as ConformanceFixture;

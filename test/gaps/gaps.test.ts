@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessMain, type Io } from '../../harness/commands.ts';
-import { GAP_IDS, detectGaps, type GapId, type GapState, type ProbeName } from '../../harness/gaps.ts';
+import { GAP_IDS, detectGaps, type GapId, type GapState, type GapVerdict, type ProbeName } from '../../harness/gaps.ts';
 import { REFERENCE_GUARDRAILS } from '../../harness/runner.ts';
 import { CHECK_IDS, type CheckId, type RunReport } from '../../harness/types.ts';
 import { VARIANTS, materialiseVariant, patchStats, variantNote } from './variant-repo.ts';
@@ -24,21 +24,26 @@ const EXPECTED_FAILURES: Record<string, Record<string, CheckId[]>> = {
   reference: {},
   'baseline-ignores-exit': {
     'healthy/plan': ['transition'],
-    'offline/plan': ['exit-code', 'telemetry-status', 'transition', 'baseline'],
-    'error-bodies/plan': ['exit-code', 'telemetry-status', 'transition', 'baseline'],
+    'offline/plan': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'transition', 'baseline'],
+    'error-bodies/plan': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'transition', 'baseline'],
+    'baseline-exit-fault/plan [baseline-fault]': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'baseline'],
   },
   'baseline-if-not-code': {
     'healthy/plan': ['transition'],
-    'offline/plan': ['exit-code', 'telemetry-status', 'transition', 'baseline'],
-    'error-bodies/plan': ['exit-code', 'telemetry-status', 'transition', 'baseline'],
+    'offline/plan': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'transition', 'baseline'],
+    'error-bodies/plan': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'transition', 'baseline'],
+    'baseline-exit-fault/plan [baseline-fault]': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'baseline'],
+  },
+  'baseline-exit-report-masks': {
+    'baseline-exit-fault/plan [baseline-fault]': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'baseline'],
   },
   'hal-failure-swallowed': {
     'healthy/validate': ['transition'],
-    'offline/validate': ['exit-code', 'telemetry-status', 'journal-consistency', 'transition'],
-    'error-bodies/validate': ['exit-code', 'telemetry-status', 'journal-consistency', 'transition'],
+    'offline/validate': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'journal-consistency', 'transition'],
+    'error-bodies/validate': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'journal-consistency', 'transition'],
     'healthy/audit': ['transition'],
-    'offline/audit': ['exit-code', 'telemetry-status', 'journal-consistency', 'transition'],
-    'error-bodies/audit': ['exit-code', 'telemetry-status', 'journal-consistency', 'transition'],
+    'offline/audit': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'journal-consistency', 'transition'],
+    'error-bodies/audit': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'journal-consistency', 'transition'],
   },
   'artifact-on-failure': {
     'offline/validate': ['artifacts'],
@@ -47,34 +52,34 @@ const EXPECTED_FAILURES: Record<string, Record<string, CheckId[]>> = {
     'error-bodies/audit': ['artifacts'],
   },
   'no-manifest-path': {
-    'healthy/validate': ['exit-code', 'telemetry-status', 'graphql-escaping', 'manifest-path', 'transition'],
-    'offline/validate': ['graphql-escaping', 'manifest-path', 'transition'],
-    'error-bodies/validate': ['telemetry-status', 'graphql-escaping', 'manifest-path', 'transition'],
-    'healthy/audit': ['exit-code', 'telemetry-status', 'graphql-escaping', 'manifest-path', 'transition'],
-    'offline/audit': ['graphql-escaping', 'manifest-path', 'transition'],
-    'error-bodies/audit': ['telemetry-status', 'graphql-escaping', 'manifest-path', 'transition'],
-    'healthy/validate [hal-off]': ['exit-code', 'telemetry-status', 'graphql-escaping', 'manifest-path'],
+    'healthy/validate': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'hal-reached', 'graphql-escaping', 'manifest-path', 'transition'],
+    'offline/validate': ['hal-reached', 'graphql-escaping', 'manifest-path', 'transition'],
+    'error-bodies/validate': ['telemetry-status', 'hal-reached', 'graphql-escaping', 'manifest-path', 'transition'],
+    'healthy/audit': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'hal-reached', 'graphql-escaping', 'manifest-path', 'transition'],
+    'offline/audit': ['hal-reached', 'graphql-escaping', 'manifest-path', 'transition'],
+    'error-bodies/audit': ['telemetry-status', 'hal-reached', 'graphql-escaping', 'manifest-path', 'transition'],
+    'healthy/validate [hal-off]': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'hal-reached', 'graphql-escaping', 'manifest-path'],
     'offline/validate [root-manifest]': ['manifest-path'],
     'error-bodies/validate [root-manifest]': ['manifest-path'],
     'offline/audit [root-manifest]': ['manifest-path'],
     'error-bodies/audit [root-manifest]': ['manifest-path'],
   },
   'graphql-unescaped': {
-    'healthy/validate': ['exit-code', 'telemetry-status', 'graphql-escaping', 'transition'],
+    'healthy/validate': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'graphql-escaping', 'transition'],
     'offline/validate': ['graphql-escaping', 'transition'],
     'error-bodies/validate': ['telemetry-status', 'graphql-escaping', 'transition'],
-    'healthy/audit': ['exit-code', 'telemetry-status', 'graphql-escaping', 'transition'],
+    'healthy/audit': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'graphql-escaping', 'transition'],
     'offline/audit': ['graphql-escaping', 'transition'],
     'error-bodies/audit': ['telemetry-status', 'graphql-escaping', 'transition'],
-    'healthy/validate [hal-off]': ['exit-code', 'telemetry-status', 'graphql-escaping'],
+    'healthy/validate [hal-off]': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'graphql-escaping'],
   },
   'status-by-body': {
     'healthy/validate': ['transition'],
     'offline/validate': ['transition'],
-    'error-bodies/validate': ['exit-code', 'telemetry-status', 'journal-consistency', 'artifacts', 'transition'],
+    'error-bodies/validate': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'journal-consistency', 'artifacts', 'transition'],
     'healthy/audit': ['transition'],
     'offline/audit': ['transition'],
-    'error-bodies/audit': ['exit-code', 'telemetry-status', 'journal-consistency', 'artifacts', 'transition'],
+    'error-bodies/audit': ['exit-code', 'telemetry-status', 'spec-kit-outcome', 'journal-consistency', 'artifacts', 'transition'],
   },
   'hal-summary-flag': {
     'healthy/validate [hal-off]': ['telemetry-schema'],
@@ -100,6 +105,10 @@ const EXPECTED_FAILURES: Record<string, Record<string, CheckId[]>> = {
 
 interface Probed {
   gaps: { id: GapId; state: GapState }[];
+  /** The whole verdicts, reason and evidence included. */
+  verdicts: GapVerdict[];
+  /** Bundle folders, one per probe. */
+  bundles: string[];
   /** Failing check ids per run label, runs without failures left out. */
   failures: Record<string, CheckId[]>;
   runs: number;
@@ -151,19 +160,28 @@ async function probeViaCli(target: string, repo: string | undefined): Promise<Om
     ['gaps', ...(repo ? ['--repo', repo] : []), '--out', join(out, target), '--report-json', reportPath, '--concurrency', '2'],
     io,
   );
-  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { ok: boolean; gaps: { id: GapId; state: GapState }[]; bundles: string[] };
+  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { ok: boolean; gaps: GapVerdict[]; bundles: string[] };
   const probes = report.bundles.map((bundle) => {
-    const name: ProbeName = bundle.endsWith('-hal-off') ? 'hal-off' : bundle.endsWith('-root-manifest') ? 'root-manifest' : 'hal-on';
+    const name = (['hal-off', 'root-manifest', 'baseline-fault'] as const).find((probe) => bundle.endsWith(`-${probe}`)) ?? ('hal-on' as ProbeName);
     return { name, runs: (JSON.parse(readFileSync(join(bundle, 'report.json'), 'utf8')) as { runs: RunReport[] }).runs };
   });
   expect(report.ok).toBe(exitCode === 0);
-  return { gaps: report.gaps.map(({ id, state }) => ({ id, state })), ...failuresOf(probes), exitCode, stdout: io.out.join('') };
+  return {
+    gaps: report.gaps.map(({ id, state }) => ({ id, state })),
+    verdicts: report.gaps,
+    bundles: report.bundles,
+    ...failuresOf(probes),
+    exitCode,
+    stdout: io.out.join(''),
+  };
 }
 
 async function probeViaApi(target: string, repo: string): Promise<Omit<Probed, 'untouched' | 'ms'>> {
   const result = await detectGaps({ repo, out: join(out, target), concurrency: 2 });
   return {
     gaps: result.gaps.map(({ id, state }) => ({ id, state })),
+    verdicts: result.gaps,
+    bundles: result.probes.map((item) => item.report.bundleDir),
     ...failuresOf(result.probes.map((probe) => ({ name: probe.name, runs: probe.report.runs }))),
   };
 }
@@ -215,8 +233,9 @@ function renderMatrix(): string {
     '',
     'Checks that fail (✗) in any probe run of `guardrail-harness gaps`: validate, audit and plan under healthy,',
     'offline and error-bodies (plan with a failing baseline in the last two), validate under healthy with',
-    'SPEC_OPS_TELEMETRY_HAL=0, and, when cargo ran without --manifest-path, validate and audit under offline',
-    `and error-bodies on a copy with a root Cargo.toml (${Math.min(...runs)}–${Math.max(...runs)} runs per row).`,
+    'SPEC_OPS_TELEMETRY_HAL=0, plan whose baseline audit exits 3 after a passing report (BASH_ENV fault), and,',
+    'when cargo ran without --manifest-path, validate and audit under offline and error-bodies on a copy with a',
+    `root Cargo.toml (${Math.min(...runs)}–${Math.max(...runs)} runs per row).`,
     '',
     checkHeader,
     checkRule,
@@ -238,7 +257,7 @@ beforeAll(async () => {
   mkdirSync(OUTPUT_DIR, { recursive: true });
   writeFileSync(join(OUTPUT_DIR, 'gap-matrix.md'), matrix);
   console.log(`${matrix}\nProbed ${TARGETS.length} repositories in ${((Date.now() - started) / 1000).toFixed(1)} s (${TARGETS.map((target) => `${target} ${((probed.get(target)?.ms ?? 0) / 1000).toFixed(1)} s`).join(', ')})`);
-}, 240_000);
+}, 300_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
 describe('gaps: the reference guardrails', () => {
@@ -269,6 +288,45 @@ describe.each(VARIANTS)('gaps: variant $id', ({ id, gap }) => {
 
   it('leaves the repository it probed as it was', () => {
     expect(probed.get(id)?.untouched).toBe(true);
+  });
+});
+
+describe('gaps: exit statuses that really propagate (baseline-exit through a BASH_ENV fault)', () => {
+  const baselineExit = (target: string) => probed.get(target)?.verdicts.find((gap) => gap.id === 'baseline-exit');
+
+  it('the reference plan follows the audit\'s exit status even when its report says passed', () => {
+    const verdict = baselineExit('reference');
+    expect(verdict?.reason).toMatch(/both when the audit's report said failed \(SPEC_OPS_BASELINE_FORCE_FAIL=1\) and when only its exit status \(3, after a passing report\) did/);
+    expect(verdict?.evidence.map((item) => [item.probe, item.scenario, item.message])).toContainEqual([
+      'baseline-fault',
+      'baseline-exit-fault',
+      'the baseline audit wrote a report saying passed and exited 3 (its own status 0, replaced through BASH_ENV); plan reported baseline.status failed and exit 1',
+    ]);
+  });
+
+  it('catches a plan that reads the report and captures the status as `if ! cmd; then rc=$?`, which the drill variable cannot', () => {
+    const verdict = baselineExit('baseline-exit-report-masks');
+    expect(verdict?.state).toBe('present');
+    expect(verdict?.reason).toBe("when the baseline audit exits 3 after writing a passing report, plan reports a passed baseline or exits 0: it does not follow the audit's exit status");
+    expect(verdict?.evidence.map((item) => item.message)).toEqual([
+      'a failing baseline should give baseline.status failed and a non-zero exit, saw passed and exit 0',
+      'the baseline audit wrote a report saying passed and exited 3 (its own status 0, replaced through BASH_ENV); plan reported baseline.status passed and exit 0',
+    ]);
+    // The forced drill (report says failed) alone would have let it through.
+    expect(Object.keys(probed.get('baseline-exit-report-masks')?.failures ?? {})).toEqual(['baseline-exit-fault/plan [baseline-fault]']);
+  });
+
+  it('keeps the fault file and its log in the probe\'s bundle', () => {
+    const bundle = probed.get('reference')?.bundles.find((dir) => dir.endsWith('-gaps-baseline-fault')) as string;
+    expect(readFileSync(join(bundle, 'fault-injection.sh'), 'utf8')).toMatch(/^# guardrail-harness fault injection: baseline-exit-after-pass$/m);
+    const log = readFileSync(join(bundle, 'fault-log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; script: string; detail: string });
+    expect(log.map((event) => [event.event, event.script.split('/').pop()])).toEqual([
+      ['start', 'spec_ops_plan.sh'],
+      ['armed', 'baseline_audit.sh'],
+      ['start', 'baseline_audit.sh'],
+      ['exit', 'baseline_audit.sh'],
+    ]);
+    expect(log.at(-1)?.detail).toBe('0');
   });
 });
 

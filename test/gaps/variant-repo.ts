@@ -1,5 +1,6 @@
-// Regressed guardrails for the gap tests: each variant is a small patch against the
-// reference guardrails (its first line says which gap it reintroduces), applied to a copy.
+// Regressed guardrails for the gap and knob tests: each variant is a small patch against
+// the reference guardrails (its first line says which gap it reintroduces or which knob it
+// breaks), applied to a copy.
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { cp, mkdtemp, rm } from 'node:fs/promises';
@@ -7,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GapId } from '../../harness/gaps.ts';
+import type { KnobId } from '../../harness/knobs.ts';
 import { REFERENCE_GUARDRAILS } from '../../harness/runner.ts';
 
 export const VARIANTS_DIR = fileURLToPath(new URL('../fixtures/guardrails/variants', import.meta.url));
@@ -15,6 +17,7 @@ export const VARIANTS_DIR = fileURLToPath(new URL('../fixtures/guardrails/varian
 export const VARIANTS: readonly { id: string; gap: GapId }[] = [
   { id: 'baseline-ignores-exit', gap: 'baseline-exit' },
   { id: 'baseline-if-not-code', gap: 'baseline-exit' },
+  { id: 'baseline-exit-report-masks', gap: 'baseline-exit' },
   { id: 'hal-failure-swallowed', gap: 'hal-failure-propagation' },
   { id: 'artifact-on-failure', gap: 'artifact-on-failure' },
   { id: 'no-manifest-path', gap: 'manifest-path' },
@@ -25,11 +28,21 @@ export const VARIANTS: readonly { id: string; gap: GapId }[] = [
   { id: 'secret-leak', gap: 'secret-leak' },
 ];
 
+/** Every knob variant and the one row of `knobs` it breaks. */
+export const KNOB_VARIANTS: readonly { id: string; knob: KnobId }[] = [
+  { id: 'hal-skip-ignored', knob: 'hal-skip' },
+  { id: 'allow-dirty-ignored', knob: 'allow-dirty' },
+  { id: 'baseline-allow-fail-ignored', knob: 'baseline-allow-fail' },
+  { id: 'manifest-default-root', knob: 'manifest-default' },
+  { id: 'plan-manifest-path-ignored', knob: 'plan-manifest-path' },
+  { id: 'empty-baseline-passes', knob: 'empty-baseline' },
+];
+
 export function patchFile(variant: string): string {
   return join(VARIANTS_DIR, `${variant}.patch`);
 }
 
-/** The patch's first line: which gap it reintroduces and how. */
+/** The patch's first line: which gap it reintroduces (or knob it breaks) and how. */
 export function variantNote(variant: string): string {
   return readFileSync(patchFile(variant), 'utf8').split('\n')[0] ?? '';
 }

@@ -324,6 +324,41 @@ describe('writeRunEvidence', () => {
     expect(await tree(runDir)).toEqual(['journal.json', 'manifest.json', 'shim-log.jsonl', 'stderr.txt', 'stdout.txt']);
   });
 
+  it('with repoDir, records where in the repository each file was written, so it can be exported back', async () => {
+    const { telemetry, files } = await guardrailOutput();
+    const outside = join(dir, 'elsewhere.log');
+    await writeFile(outside, 'not in the repository\n');
+    const runDir = join(dir, 'run');
+    await mkdir(runDir);
+    const repoDir = join(dir, 'repo');
+    const manifest = await writeRunEvidence(runDir, {
+      scenario: 'healthy',
+      flow: 'audit',
+      exitCode: 0,
+      durationMs: 1,
+      telemetryPath: telemetry,
+      files: [...files, outside],
+      journal: [],
+      shimLines: [],
+      stdout: '',
+      stderr: '',
+      repoDir,
+    });
+    expect(manifest.repoCopy).toEqual([repoDir]);
+    expect(manifest.files.map((file) => [file.original, file.repoPath])).toEqual([
+      ['spec-audit_2025-09-29T12:33:29Z-218285443.json', 'evidence/spec-audit_2025-09-29T12:33:29Z-218285443.json'],
+      ['spec-audit_2025-09-29T12:33:29Z-218285443.log', 'evidence/spec-audit_2025-09-29T12:33:29Z-218285443.log'],
+      ['20250929-123329Z-hal-health.json', 'evidence/20250929-123329Z-hal-health.json'],
+      ['20250929-123329Z-hal-health.json', 'evidence/hal/20250929-123329Z-hal-health.json'],
+      ['elsewhere.log', undefined],
+    ]);
+    const written = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8'));
+    expect(written.repoCopy).toEqual([repoDir]);
+    await expect(
+      writeRunEvidence(runDir, { scenario: 's', flow: 'plan', exitCode: 0, durationMs: 1, journal: [], shimLines: [], stdout: '', stderr: '', extra: { repoCopy: [] } }),
+    ).rejects.toThrow(/"repoCopy" is set by the evidence writer/);
+  });
+
   it('refuses extra fields that would overwrite its own', async () => {
     const runDir = join(dir, 'run');
     await mkdir(runDir);
@@ -342,10 +377,10 @@ describe('writeRunEvidence', () => {
     // Filed under the wrong flow: the manifest lets check-telemetry notice.
     await writeRunEvidence(await bundle.runDir('wrong', 'validate'), { ...base, scenario: 'wrong', flow: 'validate' });
     let out = '';
-    const code = await checkTelemetryMain([bundle.dir], { stdout: (s) => (out += s), stderr: () => {} });
+    const code = await checkTelemetryMain(['--no-evidence', bundle.dir], { stdout: (s) => (out += s), stderr: () => {} });
     expect(code).toBe(1);
     expect(out).toBe(
-      `${join(bundle.dir, 'wrong', 'validate', 'telemetry.json')}: command: expected "spec-ops-validate", got "spec-ops-audit"\n2 files checked, 1 problem\n`,
+      `${join(bundle.dir, 'wrong', 'validate', 'telemetry.json')}: spec-kit: command: expected "spec-ops-validate", got "spec-ops-audit"\n2 files checked, 1 problem\n`,
     );
   });
 });

@@ -67,7 +67,8 @@ describe('mock-hal scenarios, check, --help', () => {
   it('lists every scenario with its description', () => {
     const result = run('scenarios');
     expect(result.code).toBe(0);
-    for (const name of ['healthy', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors', 'failure-window']) {
+    const names = ['healthy', 'production', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors', 'failure-window', 'failure-window-5xx'];
+    for (const name of names) {
       expect(result.stdout).toMatch(new RegExp(`^${name} +\\S.+$`, 'm'));
     }
   });

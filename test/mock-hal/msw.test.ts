@@ -71,7 +71,25 @@ describe('msw handlers behave as the server does', () => {
 
   it('holds a timeline phase in-process too', async () => {
     inProcess.setScenario('failure-window', { phase: 1, hold: true });
+    await expect(fetch(smokeRequest('health', BASE, null))).rejects.toThrow(TypeError);
+    inProcess.setScenario('failure-window-5xx', { phase: 1, hold: true });
     expect((await fetch(smokeRequest('health', BASE, null))).status).toBe(503);
     expect(() => inProcess.setScenario('failure-window', { phase: 9 })).toThrow(/phase 9 does not exist/);
+  });
+
+  const timelinePhases = listScenarios()
+    .scenarios.filter((scenario) => scenario.phases.length > 1)
+    .flatMap((scenario) => scenario.phases.map((phase, index) => [`${scenario.name}/${phase.name}`, scenario.name, index] as const));
+
+  it.each(timelinePhases)('%s answers in-process as over the socket', async (_label, name, index) => {
+    inProcess.setScenario(name, { phase: index, hold: true });
+    await real.setScenario(name, { phase: index, hold: true });
+    for (const check of CHECK_NAMES) {
+      for (const key of [KEY, null]) {
+        const viaMsw = await outcome(smokeRequest(check, BASE, key, { signal: AbortSignal.timeout(15_000) }));
+        const viaSocket = await outcome(smokeRequest(check, real.url, key, { signal: AbortSignal.timeout(15_000) }));
+        expect({ check, key, ...viaMsw }).toEqual({ check, key, ...viaSocket });
+      }
+    }
   });
 });

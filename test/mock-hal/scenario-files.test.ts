@@ -69,13 +69,36 @@ describe('timelines', () => {
     expect([engine.active().phase.name, engine.active().remainingMs]).toEqual(['before', 5000]);
     now = 5000;
     expect(engine.active().phase.name).toBe('outage');
-    expect(engine.behaviourFor('health').behaviour).toMatchObject({ type: 'status', status: 503 });
+    expect(engine.behaviourFor('health').behaviour).toEqual({ type: 'reset' });
     now = 14_999;
     expect(engine.active().remainingMs).toBe(1);
     now = 15_000;
     expect([engine.active().phase.name, engine.active().remainingMs]).toEqual(['after', null]);
     now = 10_000_000;
     expect(engine.behaviourFor('health').behaviour).toEqual({ type: 'ok' });
+  });
+
+  it('the bundled failure-window outage is the real one: every endpoint unreachable, all four checks failed', () => {
+    const outage = window.phases[1]!;
+    expect(outage.endpoints).toEqual({ health: { type: 'reset' }, list_movies: { type: 'reset' }, indexer_test: { type: 'reset' }, graphql_ping: { type: 'reset' } });
+    expect(outage.expect).toEqual({ status: 'failed', failedChecks: ['health', 'list_movies', 'indexer_test', 'graphql_ping'] });
+    expect(window.phases.map((phase) => [phase.name, phase.durationMs, phase.expect.status])).toEqual([
+      ['before', 5000, 'passed'],
+      ['outage', 10000, 'failed'],
+      ['after', undefined, 'passed'],
+    ]);
+  });
+
+  it('failure-window-5xx keeps the 5xx outage: every endpoint answers 503 with a JSON body', () => {
+    const fiveXx = resolveScenario('failure-window-5xx');
+    expect(fiveXx.phases.map((phase) => [phase.name, phase.durationMs, phase.expect.status])).toEqual([
+      ['before', 5000, 'passed'],
+      ['outage', 10000, 'failed'],
+      ['after', undefined, 'passed'],
+    ]);
+    for (const behaviour of Object.values(fiveXx.phases[1]!.endpoints)) expect(behaviour).toMatchObject({ type: 'status', status: 503, body: expect.any(Object) });
+    expect(Object.keys(fiveXx.phases[1]!.endpoints)).toHaveLength(4);
+    expect(fiveXx.phases[1]!.expect.failedChecks).toEqual(['health', 'list_movies', 'indexer_test', 'graphql_ping']);
   });
 
   it('starts at a phase and holds it', () => {

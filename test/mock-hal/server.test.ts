@@ -6,6 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startMockHal, type MockHal } from '../../mock-hal/server.ts';
 import { CHECK_NAMES, type CheckName, type ScenarioInput } from '../../mock-hal/scenario-model.ts';
 import { listScenarios } from '../../mock-hal/scenario-store.ts';
+import { checkFailure } from '../../mock-hal/check-outcome.ts';
 import { smokeRequest } from '../support/smoke-requests.ts';
 
 const KEY = 'kvd_test_key_0123456789';
@@ -158,14 +159,24 @@ describe('behaviours', () => {
     expect(entry).toMatchObject({ fault: 'reset', status: null });
   });
 
-  it('graphql-errors answers 200 with data null and the errors', async () => {
-    await mock.setScenario('graphql-errors');
+  it('graphql-errors answers data null and the errors, with status 200 unless given', async () => {
+    const errors = [{ message: 'Introspection requires admin authentication', extensions: { code: 'FORBIDDEN' } }];
+    await mock.setScenario(steady({ graphql_ping: { type: 'graphql-errors', errors } }));
     const response = await send('graphql_ping');
     expect(response.status).toBe(200);
-    expect(await response.json()).toEqual({
-      data: null,
-      errors: [{ message: 'Introspection requires admin authentication', extensions: { code: 'FORBIDDEN' } }],
-    });
+    expect(response.headers.get('content-type')).toMatch(/^application\/json/);
+    expect(await response.json()).toEqual({ data: null, errors });
+    await mock.setScenario(steady({ graphql_ping: { type: 'graphql-errors', status: 502, errors } }));
+    const failed = await send('graphql_ping');
+    expect(failed.status).toBe(502);
+    expect(await failed.json()).toEqual({ data: null, errors });
+  });
+
+  it('the bundled graphql-errors scenario sends its GraphQL errors under a 500', async () => {
+    await mock.setScenario('graphql-errors');
+    const response = await send('graphql_ping');
+    expect(response.status).toBe(500);
+    expect(await response.json()).toMatchObject({ data: null, errors: [{ message: expect.any(String), extensions: { code: 'INTERNAL_SERVER_ERROR' } }] });
   });
 
   it('raw answers exactly the given status, headers and body', async () => {
@@ -181,32 +192,35 @@ describe('shipped scenarios', () => {
   it('all load', () => {
     expect(errors).toEqual([]);
     expect(scenarios.map((scenario) => scenario.name)).toEqual(
-      expect.arrayContaining(['healthy', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors', 'failure-window']),
+      expect.arrayContaining([
+        'healthy', 'production', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors',
+        'failure-window', 'failure-window-5xx',
+      ]),
     );
   });
 
-  // A check "answers well" when it gets a 2xx with a JSON body and no GraphQL errors:
-  // exactly the checks the scenario does not list as failed.
-  it.each(scenarios.filter((scenario) => scenario.phases.length === 1).map((scenario) => [scenario.name]))(
-    '%s: the checks that answer badly are exactly the expected failed_checks',
-    async (name) => {
-      await mock.setScenario(name);
-      const failed: string[] = [];
-      for (const check of CHECK_NAMES) {
-        try {
-          const response = await send(check, KEY, { signal: AbortSignal.timeout(1_000) });
-          const text = await response.text();
-          const body = JSON.parse(text);
-          if (response.status >= 300 || (check === 'graphql_ping' && body.errors)) failed.push(check);
-        } catch {
-          failed.push(check);
-        }
+  // A check "answers badly" by the one check rule (mock-hal/check-outcome.ts): no answer, a
+  // non-2xx, an empty or non-JSON body, or for graphql_ping a body that is not a GraphQL
+  // response. Those are exactly the checks the scenario (or phase) lists as failed.
+  it.each(
+    scenarios.flatMap((scenario) =>
+      scenario.phases.map((phase, index) => [scenario.phases.length === 1 ? scenario.name : `${scenario.name}/${phase.name}`, scenario.name, index] as const),
+    ),
+  )('%s: the checks that answer badly are exactly the expected failed_checks', async (_label, name, index) => {
+    await mock.setScenario(name, { phase: index, hold: true });
+    const failed: string[] = [];
+    for (const check of CHECK_NAMES) {
+      try {
+        const response = await send(check, KEY, { signal: AbortSignal.timeout(1_000) });
+        if (checkFailure(check, { kind: 'answer', status: response.status, body: await response.text() }) !== null) failed.push(check);
+      } catch {
+        failed.push(check);
       }
-      const expectation = mock.scenario().phases[0]?.expect;
-      expect(failed).toEqual(CHECK_NAMES.filter((check) => expectation?.failedChecks.includes(check)));
-      expect(expectation?.status).toBe(failed.length === 0 ? 'passed' : 'failed');
-    },
-  );
+    }
+    const expectation = mock.scenario().phases[index]?.expect;
+    expect(failed).toEqual(CHECK_NAMES.filter((check) => expectation?.failedChecks.includes(check)));
+    expect(expectation?.status).toBe(failed.length === 0 ? 'passed' : 'failed');
+  });
 });
 
 describe('bad input', () => {
@@ -380,6 +394,9 @@ describe('control API', () => {
   it('selects and holds a timeline phase', async () => {
     const response = await fetch(`${mock.url}/__mock/scenario?phase=1&hold=true`, { method: 'PUT', body: '{"name":"failure-window"}' });
     expect((await response.json()).phase).toMatchObject({ index: 1, name: 'outage', held: true });
+    await expect(send('health')).rejects.toThrow(/fetch failed/);
+    const fiveXx = await fetch(`${mock.url}/__mock/scenario?phase=1&hold=true`, { method: 'PUT', body: '{"name":"failure-window-5xx"}' });
+    expect((await fiveXx.json()).phase).toMatchObject({ index: 1, name: 'outage', held: true });
     expect((await send('health')).status).toBe(503);
     const bad = await fetch(`${mock.url}/__mock/scenario?phase=7`, { method: 'PUT', body: '{"name":"failure-window"}' });
     expect(bad.status).toBe(400);

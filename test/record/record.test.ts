@@ -15,7 +15,7 @@ import {
   type RecordedAnswer,
 } from '../../mock-hal/record.ts';
 import { CHECK_NAMES, parseScenario, type CheckName, type ScenarioInput } from '../../mock-hal/scenario-model.ts';
-import { resolveScenario } from '../../mock-hal/scenario-store.ts';
+import { listScenarios, resolveScenario } from '../../mock-hal/scenario-store.ts';
 import { DEFAULT_SCENARIOS_DIR, startMockHal, type MockHal } from '../../mock-hal/server.ts';
 import { smokeRequest } from '../support/smoke-requests.ts';
 import { closedPort } from '../mcp/helpers.ts';
@@ -60,7 +60,7 @@ async function recordAndReplay(original: MockHal, name: string, timeoutMs = 5_00
 // A scenario with headers worth keeping and headers that must be dropped.
 const WITH_HEADERS: ScenarioInput = {
   name: 'with-headers',
-  description: 'answers with extra headers, an HTML page and GraphQL errors',
+  description: 'answers with extra headers, an HTML page and a 200 with GraphQL errors (which passes)',
   endpoints: {
     health: {
       type: 'status',
@@ -78,12 +78,13 @@ const WITH_HEADERS: ScenarioInput = {
     indexer_test: { type: 'raw', status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"connected":true,\n "status":"success"}  ' },
     graphql_ping: { type: 'graphql-errors', errors: [{ message: 'FORBIDDEN', extensions: { code: 'FORBIDDEN' } }] },
   },
-  expect: { status: 'failed', failedChecks: ['health', 'list_movies', 'graphql_ping'] },
+  expect: { status: 'failed', failedChecks: ['health', 'list_movies'] },
 };
 
 describe('record and replay', () => {
   it.each([
     ['degraded', 'degraded'],
+    ['production', 'production'],
     ['with-headers', WITH_HEADERS],
   ] as const)('%s: the replay answers with the same status, content type and body bytes', async (name, scenario) => {
     const original = await startMockHal({ scenario, apiKey: KEY });
@@ -153,7 +154,7 @@ describe('record and replay', () => {
   });
 
   // The derived expectation must agree with what each bundled scenario says a correct guardrail reports.
-  it.each(['healthy', 'partial', 'malformed', 'unauthorized', 'graphql-errors', 'timeout', 'offline'])(
+  it.each(['healthy', 'production', 'partial', 'malformed', 'unauthorized', 'graphql-errors', 'timeout', 'offline'])(
     '%s: the derived expectation equals the bundled one',
     async (name) => {
       const original = await startMockHal({ scenario: name, apiKey: KEY });
@@ -164,11 +165,33 @@ describe('record and replay', () => {
         if (name === 'timeout') expect(answers.filter((a) => a.kind === 'hang').map((a) => a.check)).toEqual(['list_movies', 'indexer_test', 'graphql_ping']);
         if (name === 'offline') expect(answers.every((a) => a.kind === 'reset')).toBe(true);
         if (name === 'malformed') expect(scenario.description).toMatch(/list_movies \(body is not JSON\)/);
+        if (name === 'graphql-errors') expect(scenario.description).toMatch(/graphql_ping \(HTTP 500\)/);
+        if (name === 'production') expect(scenario.description).toMatch(/graphql_ping 200 after \d+ ms.*Every recorded check is expected to pass/);
       } finally {
         await original.close();
       }
     },
   );
+
+  // Each phase of the bundled failure windows, held, recorded: the same expectation as the phase's.
+  it.each(
+    listScenarios()
+      .scenarios.filter((scenario) => scenario.phases.length > 1)
+      .flatMap((scenario) => scenario.phases.map((phase, index) => [scenario.name, phase.name, index] as const)),
+  )('%s, phase %s: the derived expectation equals the bundled one', async (name, _phase, index) => {
+    const original = await startMockHal({ scenario: name, apiKey: KEY });
+    try {
+      await original.setScenario(name, { phase: index, hold: true });
+      const answers = await recordSmoke({ target: original.url, apiKey: KEY, timeoutMs: 5_000 });
+      const scenario = buildRecordedScenario(answers, { name: `rec-${name}-${index}`, target: parseTarget(original.url), mode: 'smoke' });
+      expect(scenario.expect).toEqual(resolveScenario(name, DEFAULT_SCENARIOS_DIR).phases[index]?.expect);
+      // The real outage is an API HAL cannot reach: no answer at all, for every check.
+      if (name === 'failure-window' && index === 1) expect(answers.map((a) => a.kind)).toEqual(['reset', 'reset', 'reset', 'reset']);
+      if (name === 'failure-window-5xx' && index === 1) expect(answers.map((a) => (a.kind === 'answer' ? a.status : a.kind))).toEqual([503, 503, 503, 503]);
+    } finally {
+      await original.close();
+    }
+  });
 
   it('an unreachable target is recorded as reset, and the replay resets too', async () => {
     const url = `http://127.0.0.1:${await closedPort()}`;
@@ -198,8 +221,13 @@ describe('record pieces', () => {
     expect(failureReason(answer('list_movies', 200, 'null'))).toBe('body is JSON null');
     expect(failureReason(answer('graphql_ping', 200, '{"data":{"__typename":"Query"}}'))).toBeNull();
     expect(failureReason(answer('graphql_ping', 200, '{"data":{"__typename":"Query"},"errors":[]}'))).toBeNull();
-    expect(failureReason(answer('graphql_ping', 200, '{"data":null,"errors":[{"message":"x"}]}'))).toBe('GraphQL errors');
-    expect(failureReason(answer('graphql_ping', 200, '{"data":{}}'))).toBe('no data.__typename');
+    // Production's healthy answer: a GraphQL response, so it passes; the ping proves GraphQL answers, not authorisation.
+    expect(failureReason(answer('graphql_ping', 200, '{"data":null,"errors":[{"message":"x","extensions":{"code":"FORBIDDEN"}}]}'))).toBeNull();
+    expect(failureReason(answer('graphql_ping', 200, '{"data":{}}'))).toBeNull();
+    expect(failureReason(answer('graphql_ping', 500, '{"data":null,"errors":[{"message":"x"}]}'))).toBe('HTTP 500');
+    expect(failureReason(answer('graphql_ping', 200, '{"status":"ok"}'))).toBe('neither data nor errors: not a GraphQL response');
+    expect(failureReason(answer('graphql_ping', 200, '{"errors":"x"}'))).toBe('GraphQL errors are malformed');
+    expect(failureReason(answer('graphql_ping', 200, '[]'))).toBe('GraphQL response is not an object');
     expect(failureReason({ check: 'health', kind: 'hang', latencyMs: 10, error: 'timed out' })).toMatch(/no answer/);
     expect(failureReason({ check: 'health', kind: 'reset', latencyMs: 1, error: 'ECONNREFUSED' })).toMatch(/connection failed/);
   });

@@ -1,17 +1,20 @@
 // Fuzzing check-telemetry: truncated, mistyped, huge, deeply nested and binary
 // files. Every run prints one "<path>: <problem>" line per problem and a count,
 // exits 1 when there is a problem (0 otherwise), and never shows a stack trace.
+// And the other way round: any file the Spec Kit accepts, however odd its values,
+// is never a problem by default, and --outcome gives the Spec Kit's decision.
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTelemetryMain } from '../../harness/check-telemetry.ts';
 import { MAX_TELEMETRY_BYTES } from '../../harness/telemetry-schema.ts';
+import { FLOWS, STAGE_OF_FLOW, type Flow } from '../../harness/types.ts';
 import { NODE, ROOT, run, tempDir } from '../mcp/helpers.ts';
 import { SEED, runs } from './config.ts';
 import { STACK_LINE } from './raw-http.ts';
 
-const RUNS = { files: runs(200) } as const;
+const RUNS = { files: runs(200), accepted: runs(150), strict: runs(60) } as const;
 const FIXTURES = join(ROOT, 'test', 'fixtures', 'telemetry');
 const samples = readdirSync(FIXTURES)
   .filter((name) => name.endsWith('.json'))
@@ -153,5 +156,119 @@ describe('check-telemetry on damaged files', () => {
     } finally {
       folder.remove();
     }
+  });
+});
+
+// --- files the Spec Kit accepts ------------------------------------------------
+
+/** Keys the Spec Kit reads; extra fields are generated under any other name. */
+const READ_KEYS = new Set(['command', 'specId', 'sessionId', 'timestamp', 'artifacts', 'scenarios', 'hal', 'summary', 'status', 'name', 'path', 'failed_checks', 'baseline', 'hooks', 'session.start', 'tool', 'lock_status', 'hook_status', 'unlock_status', 'mode', 'artifact', '__proto__']);
+const extras = fc.dictionary(fc.string({ maxLength: 8 }).filter((key) => !READ_KEYS.has(key)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+const anyText = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('passed', 'skipped', 'failed', 'ok', 'ready', 'locked', 'unlocked', 'unknown', ''));
+const scenarioStatus = fc.constantFrom('passed', 'failed', 'skipped');
+const nonBlank = fc.string({ minLength: 1, maxLength: 12 }).filter((text) => text.trim() !== '');
+
+function accepted(flow: Flow, logDir: string): fc.Arbitrary<Record<string, unknown>> {
+  const artifact = fc.constantFrom('present.log', { path: 'present.log' }, join(logDir, 'present.log'), { path: join(logDir, 'present.log'), sha: 'x' });
+  const envelope = fc.record({ specId: anyText, sessionId: anyText, timestamp: anyText, artifacts: fc.array(artifact, { minLength: 1, maxLength: 3 }) });
+  const withExtras = <T extends object>(arb: fc.Arbitrary<T>) => fc.tuple(arb, extras).map(([value, more]) => ({ ...more, ...value }));
+  const stage: fc.Arbitrary<Record<string, unknown>> = (() => {
+    switch (flow) {
+      case 'plan':
+        return fc.record({ baseline: withExtras(fc.record({ mode: anyText, artifact: anyText, status: anyText })), hooks: withExtras(fc.record({ 'session.start': anyText })) });
+      case 'tasks':
+        return fc.record({ tool: withExtras(fc.record({ status: anyText })) });
+      case 'implement':
+        return fc.record({ lock_status: anyText, hook_status: anyText });
+      case 'unlock':
+        return fc.record({ unlock_status: anyText });
+      case 'validate':
+      case 'audit': {
+        const summary = fc.record(
+          { status: scenarioStatus, failed_checks: fc.array(nonBlank, { maxLength: 3 }), artifacts: fc.array(nonBlank, { maxLength: 2 }) },
+          { requiredKeys: ['status'] },
+        );
+        return fc.record(
+          { scenarios: fc.array(withExtras(fc.record({ name: anyText, status: scenarioStatus })), { minLength: 1, maxLength: 3 }), hal: withExtras(fc.record({ summary: withExtras(summary) })) },
+          { requiredKeys: ['scenarios'] },
+        );
+      }
+    }
+  })();
+  return fc.tuple(envelope, stage, extras, fc.boolean()).map(([env, fields, more, dropArtifacts]) => {
+    const data: Record<string, unknown> = { ...more, command: STAGE_OF_FLOW[flow].command, ...env, ...fields };
+    // Validate may leave artifacts out; audit too, as far as the schema goes (its evidence then fails: not generated here).
+    if (flow === 'validate' && dropArtifacts) delete data['artifacts'];
+    return data;
+  });
+}
+
+/** The Spec Kit's outcome rule, written out again as the test's own oracle. */
+function oracle(flow: Flow, data: Record<string, any>): 'advance' | 'halt' {
+  switch (flow) {
+    case 'plan':
+      return ['passed', 'skipped'].includes(data.baseline.status) && data.hooks['session.start'] === 'ok' ? 'advance' : 'halt';
+    case 'tasks':
+      return data.tool.status === 'ok' ? 'advance' : 'halt';
+    case 'implement':
+      return data.lock_status === 'locked' && data.hook_status === 'ok' ? 'advance' : 'halt';
+    case 'unlock':
+      return data.unlock_status === 'unlocked' ? 'advance' : 'halt';
+    default:
+      return data.scenarios.every((scenario: { status: string }) => scenario.status !== 'failed') ? 'advance' : 'halt';
+  }
+}
+
+describe('check-telemetry on files the Spec Kit accepts', () => {
+  it(`never reports a problem by default, and --outcome matches the Spec Kit's rule (${RUNS.accepted} cases, seed ${SEED})`, async () => {
+    writeFileSync(join(scratch.dir, 'present.log'), 'log\n');
+    let index = 0;
+    const seen = { advance: 0, halt: 0 };
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(...FLOWS).chain((flow) => accepted(flow, scratch.dir).map((data) => ({ flow, data }))),
+        async ({ flow, data }) => {
+          const file = join(scratch.dir, index % 2 === 0 ? `${STAGE_OF_FLOW[flow].stage}_2025-09-29T16:34:21Z-${index}.json` : `accepted-${index}.telemetry.json`);
+          index++;
+          writeFileSync(file, JSON.stringify(data));
+          const result = await check(['--outcome', '--repo', scratch.dir, file]);
+          const decision = oracle(flow, data);
+          seen[decision]++;
+          expect(result.err).toBe('');
+          expect(result.out.split('\n').filter((line) => line !== '')).toEqual([
+            expect.stringMatching(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ${decision}: `)),
+            `1 file checked, 0 problems, ${decision === 'advance' ? '1 advance, 0 halt' : '0 advance, 1 halt'}`,
+          ]);
+          expect(result.code).toBe(0);
+        },
+      ),
+      { seed: SEED, numRuns: RUNS.accepted },
+    );
+    expect(seen.advance).toBeGreaterThan(0);
+    expect(seen.halt).toBeGreaterThan(0);
+  });
+
+  it(`damaged files under --strict --outcome: labelled problem lines, one decision line, a tally (${RUNS.strict} cases, seed ${SEED})`, async () => {
+    let index = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom(...samples), damage, async (sample, how) => {
+        const bytes = how.kind === 'retype' || how.kind === 'huge' || how.kind === 'deep' ? damaged(sample.text, how) : damaged(sample.text, how);
+        const file = join(scratch.dir, `strict-${index++}-${sample.name}`);
+        writeFileSync(file, bytes);
+        const result = await check(['--strict', '--outcome', '--no-evidence', file]);
+        expect(result.err).toBe('');
+        expect(result.out).not.toMatch(STACK_LINE);
+        const lines = result.out.split('\n').filter((line) => line !== '');
+        const summary = /^1 file checked, (\d+) problems?, ([01]) advance, ([01]) halt$/.exec(lines.pop()!);
+        expect(summary, result.out).not.toBeNull();
+        const decision = lines.pop()!;
+        expect(decision).toMatch(new RegExp(`^${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: (advance|halt): `));
+        expect(Number(summary![2]) + Number(summary![3])).toBe(1);
+        expect(Number(summary![1])).toBe(lines.length);
+        for (const line of lines) expect(line.startsWith(`${file}: `), line).toBe(true);
+        expect(result.code).toBe(lines.length > 0 ? 1 : 0);
+      }),
+      { seed: SEED, numRuns: RUNS.strict },
+    );
   });
 });

@@ -16,7 +16,7 @@ import { sendRaw, splitAt, type RawOutcome } from './raw-http.ts';
 const RUNS = { requests: runs(300), slowClients: runs(3), graphqlDepth: runs(40), graphqlSize: runs(30), graphqlAliases: runs(40) } as const;
 const KEY = 'kvd_fuzz_key_5f3a9c1e';
 const LIMITS = { maxBodyBytes: 16 * 1024, maxHeaderBytes: 8 * 1024, headersTimeoutMs: 600, requestTimeoutMs: 1_200 };
-const SCENARIOS = ['healthy', 'degraded', 'partial', 'malformed', 'unauthorized', 'graphql-errors', 'offline', 'failure-window'];
+const SCENARIOS = ['healthy', 'production', 'degraded', 'partial', 'malformed', 'unauthorized', 'graphql-errors', 'offline', 'failure-window', 'failure-window-5xx'];
 const ROUTES = ['/health', '/api/v3/movie', '/api/v3/indexer/test', '/graphql'];
 
 let mock: MockHal;
@@ -42,6 +42,7 @@ function collect(behaviour: Behaviour, into: Allowed): void {
       break;
     case 'empty':
     case 'malformed':
+    case 'graphql-errors':
       into.statuses.add(behaviour.status ?? 200);
       break;
     case 'delay':

@@ -289,12 +289,24 @@ SPEC_OPS_JQ_HAL_JUDGE='
     | if $k == "" then . else split($k) | join("[REDACTED]") end;
   def parse: try {v: fromjson} catch null;
   def digits3: length == 3 and (explode | all(. >= 48 and . <= 57));
+  # The GraphQL rule (graphql_ping). The ping proves that the GraphQL endpoint is up
+  # and answering GraphQL, not that the query is authorised. A 2xx body passes when it
+  # is a GraphQL response: a JSON object with "data" (an object or null) and/or a
+  # non-empty "errors" array of objects with a string "message" ("errors": null or []
+  # count as no errors). So a 200 {"data":null,"errors":[{"message":"Introspection
+  # requires admin authentication","extensions":{"code":"FORBIDDEN"}}]}, which is how
+  # production answered on every healthy day, passes. The body fails when it is not
+  # an object, has neither "data" nor errors, has "data" of another type, or has
+  # malformed "errors". A non-2xx status fails whatever the body (see judge).
+  def graphql_error: type == "object" and ((.message | type) == "string");
   def graphql_problem:
     if type != "object" then "GraphQL response is not an object"
-    elif (.errors != null and .errors != []) then
-      "GraphQL errors: " + ((try (.errors[0].message | tostring) catch null) // "present")
-    elif ((.data | type) != "object") or ((.data.__typename | type) != "string") then
-      "GraphQL data.__typename is not a string"
+    elif .errors != null and ((.errors | type) != "array" or (.errors | all(graphql_error) | not)) then
+      "GraphQL errors are malformed"
+    elif has("data") and .data != null and (.data | type) != "object" then
+      "GraphQL data is neither an object nor null"
+    elif (has("data") | not) and ((.errors // []) | length) == 0 then
+      "neither data nor errors: not a GraphQL response"
     else "" end;
   def judge($check; $rc; $out; $err; $capture_path):
     {health: [503, "Health endpoint"], list_movies: [500, "Movie list endpoint"],

@@ -82,6 +82,7 @@ else
   esac
   if [[ ! -s $report ]]; then
     plain_report failed "Baseline audit exited with status $rc without writing a report."
+    status=failed
   fi
   spec_ops_log INFO "baseline audit exit=$rc status=$status"
   if [[ $status == failed ]]; then
