@@ -24,17 +24,22 @@ async function fsyncDir(dir: string): Promise<void> {
   }
 }
 
+/** Creates `file` (never an existing one) with `data`, on disk before it returns. */
+async function writeSynced(file: string, data: string | Uint8Array): Promise<void> {
+  const handle = await open(file, 'wx', 0o644);
+  try {
+    await handle.writeFile(data);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Writes via a temp file in the same folder + fsync + rename: the final name never holds a partial file. */
 export async function writeFileAtomic(path: string, data: string | Uint8Array): Promise<void> {
   const temp = tempNameFor(path);
   try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(temp, data);
     await rename(temp, path);
   } catch (error) {
     await rm(temp, { force: true });
@@ -82,13 +87,7 @@ export async function copyFileAtomic(source: string, dest: string): Promise<Copi
 export async function writeFileNoClobber(path: string, data: string | Uint8Array): Promise<void> {
   const temp = tempNameFor(path);
   try {
-    const handle = await open(temp, 'wx', 0o644);
-    try {
-      await handle.writeFile(data);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSynced(temp, data);
     await link(temp, path);
   } finally {
     await rm(temp, { force: true });

@@ -258,7 +258,8 @@ export function checkGraphqlEscaping(run: RunRecord, view: TelemetryView): Check
   );
 }
 
-function manifestOf(argv: readonly string[]): string | null {
+/** The --manifest-path a cargo argv names (before any `--`); null when it names none. */
+export function manifestOf(argv: readonly string[]): string | null {
   for (let index = 0; index < argv.length; index += 1) {
     const arg = argv[index] as string;
     if (arg === '--') return null;

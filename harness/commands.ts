@@ -15,7 +15,7 @@ import { EnvOptionError, collectUserEnv } from './run-environment.ts';
 import { ExportError, assertExportableRepo, exportEvidence } from './export-evidence.ts';
 import { CommandLineError, splitCommandLine } from './command-line.ts';
 import { FLOWS, type Flow } from './types.ts';
-import { UsageError } from './usage-error.ts';
+import { PROBE_COMMAND_OPTIONS, UsageError } from './cli-options.ts';
 import { callToolCommand, halServerCommand } from './mcp/commands.ts';
 
 export interface Io {
@@ -264,16 +264,7 @@ async function gapsCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      repo: { type: 'string' },
-      spec: { type: 'string', default: DEFAULT_SPEC_ID },
-      out: { type: 'string', default: 'evidence-bundles' },
-      'report-json': { type: 'string' },
-      concurrency: { type: 'string' },
-      env: { type: 'string', multiple: true, default: [] },
-      'env-file': { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: PROBE_COMMAND_OPTIONS,
   });
   if (values.help) {
     io.stdout(GAPS_HELP);

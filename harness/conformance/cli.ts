@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CommandLineError, splitCommandLine } from '../command-line.ts';
 import { writeFileAtomic } from '../evidence.ts';
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '../cli-options.ts';
 import { conformanceCases } from './cases.ts';
 import { compareObservations, formatDifferences } from './compare.ts';
 import { observeServer, type Observation } from './observe.ts';

@@ -68,19 +68,23 @@ export interface GapsResult {
   probes: { name: ProbeName; report: HarnessReport }[];
 }
 
-export interface GapsOptions {
+/** What every command that probes a repository (gaps, knobs) takes. */
+export interface ProbeOptions {
   repo?: string;
   specId?: string;
-  /** Evidence bundles go to OUT/<SPEC-ID>/<pair-id>-gaps[-hal-off|-baseline-fault|-root-manifest]/ (default ./evidence-bundles). */
+  /** Where the evidence bundles go (default ./evidence-bundles); each command names its pair folders. */
   out?: string;
   /** Base of the bundles' pair ids (default: a new one). */
   pairId?: string;
-  /** Parallel runs per harness call (default: the number of cores). */
+  /** Parallel runs (default: the number of cores). */
   concurrency?: number;
   timeoutSeconds?: number;
   /** The user's variables for the scripts (--env, --env-file), given to every probe before the probe's own. */
   env?: readonly EnvSetting[];
 }
+
+/** Bundles go to OUT/<SPEC-ID>/<pair-id>-gaps[-hal-off|-baseline-fault|-root-manifest]/. */
+export type GapsOptions = ProbeOptions;
 
 /** What every judge reads. */
 export interface Probes {

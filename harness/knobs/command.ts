@@ -5,6 +5,7 @@ import type { Io } from '../commands.ts';
 import { writeFileAtomic } from '../evidence.ts';
 import { writeReports } from '../reports/index.ts';
 import { collectUserEnv } from '../run-environment.ts';
+import { PROBE_COMMAND_OPTIONS } from '../cli-options.ts';
 import { DEFAULT_SPEC_ID } from '../runner.ts';
 import { detectKnobs } from './detect.ts';
 import { KNOB_IDS, type KnobId } from './model.ts';
@@ -62,17 +63,7 @@ export async function knobsCommand(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: {
-      repo: { type: 'string' },
-      spec: { type: 'string', default: DEFAULT_SPEC_ID },
-      knobs: { type: 'string' },
-      out: { type: 'string', default: 'evidence-bundles' },
-      'report-json': { type: 'string' },
-      concurrency: { type: 'string' },
-      env: { type: 'string', multiple: true, default: [] },
-      'env-file': { type: 'string', multiple: true, default: [] },
-      help: { type: 'boolean', short: 'h' },
-    },
+    options: { ...PROBE_COMMAND_OPTIONS, knobs: { type: 'string' } },
   });
   if (values.help) {
     io.stdout(KNOBS_HELP);

@@ -2,6 +2,7 @@
 // journal, the shim log) and, for probes with a fault, the fault log, and says holds,
 // broken or not-testable with the facts that decided it.
 import { basename, resolve } from 'node:path';
+import { manifestOf } from '../checks.ts';
 import { BASELINE_AUDIT_SCRIPT, PLAN_SCRIPT, eventsOfRun, type FaultEvent } from '../fault-injection.ts';
 import { NO_SMOKE, missingScript } from '../gaps/model.ts';
 import { checkOf, exitText, fact, fromCheck, halSummary, planFields, repoRoots, scenarioStatus } from '../gaps/probe-runs.ts';
@@ -161,16 +162,6 @@ export function judgeManifestDefault(ctx: KnobContext): KnobRow {
   ]);
 }
 
-function manifestFlag(argv: readonly string[]): string | null {
-  for (let index = 0; index < argv.length; index += 1) {
-    const arg = argv[index] as string;
-    if (arg === '--') return null;
-    if (arg === '--manifest-path') return argv[index + 1] ?? '';
-    if (arg.startsWith('--manifest-path=')) return arg.slice('--manifest-path='.length);
-  }
-  return null;
-}
-
 export function judgePlanManifestPath(ctx: KnobContext): KnobRow {
   const id = 'plan-manifest-path';
   if (!hasPlan(ctx)) return row(id, 'not-testable', missingScript('plan'), []);
@@ -184,13 +175,13 @@ export function judgePlanManifestPath(ctx: KnobContext): KnobRow {
   const root = repoRoots(run)[0];
   const uses: { where: string; manifest: string; resolved: string; evidence: KnobEvidence }[] = [];
   for (const event of scriptEvents(probe, run, BASELINE_AUDIT_SCRIPT).filter((item) => item.event === 'start')) {
-    const flag = manifestFlag(event.argv);
+    const flag = manifestOf(event.argv);
     const manifest = flag ?? event.manifestEnv ?? DEFAULT_MANIFEST;
     const how = flag !== null ? `--manifest-path ${flag}` : event.manifestEnv !== null ? `SPEC_OPS_CARGO_MANIFEST=${event.manifestEnv}` : `no manifest, so its default ${DEFAULT_MANIFEST}`;
     uses.push({ where: BASELINE_AUDIT_SCRIPT, manifest, resolved: resolve(root ?? event.cwd, manifest), evidence: fact(run, `plan started ${BASELINE_AUDIT_SCRIPT} with ${how}`) });
   }
   for (const call of run.shimCalls.filter((item) => item.shim === 'cargo')) {
-    const manifest = manifestFlag(call.argv);
+    const manifest = manifestOf(call.argv);
     uses.push({
       where: 'cargo',
       manifest: manifest ?? '(none)',

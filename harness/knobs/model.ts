@@ -4,6 +4,7 @@
 // small harness calls of its own (probes), some with a fault injected through BASH_ENV.
 import { parseScenario, type Scenario } from '../../mock-hal/scenario-model.ts';
 import type { FaultEvent, FaultRequest } from '../fault-injection.ts';
+import type { ProbeOptions } from '../gaps/model.ts';
 import type { ProbeEvidence, ProbeRun } from '../gaps/probe-runs.ts';
 import type { EnvSetting, Flow, HarnessReport } from '../types.ts';
 
@@ -154,17 +155,8 @@ export interface KnobsResult {
   probes: { name: KnobProbeName; report: HarnessReport }[];
 }
 
-export interface KnobsOptions {
-  repo?: string;
-  specId?: string;
-  /** Evidence bundles go to OUT/<SPEC-ID>/<pair-id>-knobs-<probe>/ (default ./evidence-bundles). */
-  out?: string;
-  pairId?: string;
-  /** Parallel harness calls, and parallel runs in each (default: the number of cores). */
-  concurrency?: number;
-  timeoutSeconds?: number;
-  /** The user's variables for the scripts (--env, --env-file), given to every probe before the probe's own. */
-  env?: readonly EnvSetting[];
+/** Bundles go to OUT/<SPEC-ID>/<pair-id>-knobs-<probe>/; concurrency bounds the harness calls and the runs in each. */
+export interface KnobsOptions extends ProbeOptions {
   /** Only these rows (default: all, in KNOB_IDS order). */
   knobs?: readonly KnobId[];
 }

@@ -2,7 +2,7 @@
 // call-tool`: the kit's stand-ins for `npx -y hal-mcp` and the Rust call_tool, usable by
 // anyone's MCP client or script. commands.ts dispatches to them.
 import type { Io } from '../commands.ts';
-import { UsageError } from '../usage-error.ts';
+import { UsageError } from '../cli-options.ts';
 
 export const HAL_SERVER_HELP = `Usage: guardrail-harness hal-server
 

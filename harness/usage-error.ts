@@ -1,2 +1,0 @@
-// A command line the harness cannot act on: the CLI prints its message and exits 2.
-export class UsageError extends Error {}
