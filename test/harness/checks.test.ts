@@ -186,6 +186,18 @@ describe('manifest-path', () => {
   it('does not apply to the native transport', () => {
     expect(checkManifestPath(smokeRun(workspace()), 'native').status).toBe('not-applicable');
   });
+  it('does not apply when the scripts report the smoke skipped and call nothing (hal-reached judges that)', () => {
+    const skipped = smokeRun(workspace(), {
+      record: { shimCalls: [] },
+      telemetry: (t) => {
+        t.scenarios[0].status = 'skipped';
+        t.hal.summary.status = 'skipped';
+      },
+    });
+    const result = checkManifestPath(skipped, 'hermetic');
+    expect(result.status).toBe('not-applicable');
+    expect(result.message).toMatch(/reported its HAL smoke skipped/);
+  });
 });
 
 describe('secret-leak', () => {
@@ -242,6 +254,12 @@ describe('baseline', () => {
     expect(checkBaseline(failing, view(failing)).ok).toBe(true);
     const allowed = planRun(workspace(), { baselineStatus: 'failed', exitCode: 0, forcedFail: true, allowFail: true });
     expect(checkBaseline(allowed, view(allowed)).ok).toBe(true);
+  });
+  it('holds on a skipped baseline with exit 0, as the Spec Kit advances on it; not when it exits non-zero', () => {
+    const skipped = planRun(workspace(), { baselineStatus: 'skipped', exitCode: 0, forcedFail: false });
+    expect(checkBaseline(skipped, view(skipped))).toMatchObject({ ok: true, message: 'a passing baseline gave baseline.status skipped and exit 0' });
+    const skippedButFailed = planRun(workspace(), { baselineStatus: 'skipped', exitCode: 1, forcedFail: false });
+    expect(checkBaseline(skippedButFailed, view(skippedButFailed)).ok).toBe(false);
   });
   it('fails: status stamped from the mode (gap 1), or the exit status lost', () => {
     const stamped = planRun(workspace(), { baselineStatus: 'passed', exitCode: 0, forcedFail: true });
