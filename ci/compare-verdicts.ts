@@ -7,6 +7,8 @@ import { readFileSync } from 'node:fs';
 
 interface RunVerdict {
   scenario: string;
+  /** A failure window's phase: its runs share the scenario name. */
+  phase?: string;
   flow: string;
   exitCode: number | null;
   status: string | null;
@@ -24,7 +26,9 @@ function verdicts(file: string): Map<string, string> {
   const out = new Map<string, string>();
   for (const run of report.runs) {
     const checks = run.checks.map((check) => `${check.id}=${check.status}`).join(' ');
-    out.set(`${run.scenario} ${run.flow}`, `exit ${run.exitCode}, status ${run.status}, ${checks}`);
+    const key = `${run.scenario}${run.phase === undefined ? '' : `/${run.phase}`} ${run.flow}`;
+    if (out.has(key)) throw new Error(`${file} has two runs of ${key}; pass the report of one matrix`);
+    out.set(key, `exit ${run.exitCode}, status ${run.status}, ${checks}`);
   }
   return out;
 }
