@@ -4,10 +4,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHarness } from '../harness/runner.ts';
-import { createHermeticShims } from '../harness/transports/hermetic.ts';
-import type { Flow, ShimCall } from '../harness/types.ts';
-import { startMockHal } from '../mock-hal/server.ts';
+import { runHarness } from '../harness/run/runner.ts';
+import { createHermeticShims } from '../harness/fakes/shims/hermetic.ts';
+import type { Flow, ShimCall } from '../harness/run/types.ts';
+import { startMockHal } from '../mock-hal/index.ts';
 import { writeCargoWorkspace } from '../test/support/cargo-workspace.ts';
 
 export const MATRIX = { flows: ['validate', 'audit', 'plan'] as Flow[], scenarios: ['healthy', 'degraded', 'timeout', 'malformed'] };

@@ -20,8 +20,8 @@ import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { Behaviour, CheckName, Scenario } from '../mock-hal/scenario-model.ts';
-import { resolveScenario } from '../mock-hal/scenario-store.ts';
+import type { Behaviour, CheckName, Scenario } from '../mock-hal/index.ts';
+import { resolveScenario } from '../mock-hal/index.ts';
 import { MOCK_HAL_NODE_FLAGS } from './http-targets.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -102,7 +102,7 @@ const CHECKS: { check: CheckName; method: string; path: string; body?: string }[
 // --- the mock, as a child process ------------------------------------------------------------------
 
 // The flags of the bin's shebang and the image's entrypoint: how users run the mock.
-const child = spawn(process.execPath, [...MOCK_HAL_NODE_FLAGS, join(ROOT, 'mock-hal', 'cli.ts'), 'serve', '--port', '0', '--api-key', KEY], {
+const child = spawn(process.execPath, [...MOCK_HAL_NODE_FLAGS, join(ROOT, 'mock-hal', 'cli', 'main.ts'), 'serve', '--port', '0', '--api-key', KEY], {
   cwd: ROOT,
   stdio: ['ignore', 'pipe', 'inherit'],
 });

@@ -8,7 +8,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-/** What mock-hal/cli.ts serve imports, directly or through the app. */
+/** What mock-hal/cli/main.ts serve imports, directly or through the app. */
 const RUNTIME_ROOTS = ['hono', '@hono/node-server', 'graphql', 'graphql-yoga', 'zod'] as const;
 
 interface Manifest {
@@ -68,6 +68,7 @@ function runtimePackages(roots: readonly string[] = RUNTIME_ROOTS): string[] {
 function stage(dest: string): void {
   mkdirSync(dest, { recursive: true });
   cpSync(join(ROOT, 'mock-hal'), join(dest, 'mock-hal'), { recursive: true });
+  cpSync(join(ROOT, 'common'), join(dest, 'common'), { recursive: true });
   cpSync(join(ROOT, 'scenarios'), join(dest, 'scenarios'), { recursive: true });
   const own = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, unknown>;
   const manifest = { name: own.name, version: own.version, license: own.license, private: true, type: 'module' };

@@ -4,20 +4,19 @@
 // compares against are checked too, and `--update` records them anew.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { CommandLineError, splitCommandLine } from '../command-line.ts';
-import { writeFileAtomic } from '../evidence.ts';
-import { UsageError } from '../cli-options.ts';
+import { PACKAGE_ROOT, siblingScript } from '../../common/package-root.ts';
+import { CommandLineError, splitCommandLine } from '../cli/command-line.ts';
+import { writeFileAtomic } from '../evidence/evidence.ts';
+import { UsageError } from '../cli/options.ts';
 import { conformanceCases } from './cases.ts';
 import { compareObservations, formatDifferences } from './compare.ts';
 import { observeServer, type Observation } from './observe.ts';
 import { DEFAULT_REAL_HAL_DIR, RealHalError, prepareRealHal, type RealHal } from './real-hal.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const FIXTURE_PATH = path.join(ROOT, 'test', 'fixtures', 'conformance', 'hal-mcp-1.0.14.json');
+export const FIXTURE_PATH = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'conformance', 'hal-mcp-1.0.14.json');
 /** The kit's own HAL server, as the hermetic npx shim starts it. */
-export const KIT_HAL_COMMAND = [process.execPath, path.join(ROOT, 'harness', 'mcp', 'hal-server.ts')];
+export const KIT_HAL_COMMAND = [process.execPath, siblingScript(import.meta.url, '../fakes/hal-server/hal-server')];
 
 export interface ConformanceFixture {
   server: string;

@@ -8,13 +8,12 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { fileURLToPath } from 'node:url';
+import { PACKAGE_ROOT } from '../../common/package-root.ts';
 
 const run = promisify(execFile);
 
-const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 /** Where the workplace keeps the real hal-mcp 1.0.14, beside the project. */
-export const DEFAULT_REAL_HAL_DIR = path.resolve(PROJECT_ROOT, '..', 'shared', 'reference', 'hal-mcp');
+export const DEFAULT_REAL_HAL_DIR = path.resolve(PACKAGE_ROOT, '..', 'shared', 'reference', 'hal-mcp');
 
 export interface RealHal {
   command: string[];

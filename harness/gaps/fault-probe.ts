@@ -1,11 +1,11 @@
 // One harness call with a fault injected through BASH_ENV: prepares the fault, runs the
 // scripts with it, keeps the fault file and its log in the bundle, and removes the rest.
 import { join } from 'node:path';
-import { writeFileAtomic } from '../evidence.ts';
-import { prepareFault, type FaultEvent, type FaultRequest } from '../fault-injection.ts';
+import { writeFileAtomic } from '../evidence/evidence.ts';
+import { prepareFault, type FaultEvent, type FaultRequest } from '../run/fault-injection.ts';
 import { readFileSync } from 'node:fs';
-import { runHarness, type HarnessOptions } from '../runner.ts';
-import type { EnvSetting, HarnessReport } from '../types.ts';
+import { runHarness, type HarnessOptions } from '../run/runner.ts';
+import type { EnvSetting, HarnessReport } from '../run/types.ts';
 
 export interface FaultProbeResult {
   report: HarnessReport;

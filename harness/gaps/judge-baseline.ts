@@ -8,7 +8,7 @@
 // failed, so a plan that reads the report, or captures the status as `if ! cmd; then rc=$?`
 // (always 0), reports passed here, and only here.
 import { basename } from 'node:path';
-import { BASELINE_AUDIT_SCRIPT, INJECTED_EXIT_STATUS, eventsOfRun } from '../fault-injection.ts';
+import { BASELINE_AUDIT_SCRIPT, INJECTED_EXIT_STATUS, eventsOfRun } from '../run/fault-injection.ts';
 import { HEALTHY, missingScript, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';
 import { baselineReportStatus, evidenceFileText, exitText, fact, failed, fromCheck, planFields, repoRoots } from './probe-runs.ts';
 

@@ -1,6 +1,6 @@
 // The judges of what the telemetry says about each check: status-by-body,
 // hal-summary-flag, and secret-leak across every probe run.
-import { CHECK_NAMES } from '../../mock-hal/scenario-model.ts';
+import { CHECK_NAMES } from '../../mock-hal/index.ts';
 import { ERROR_BODIES, HEALTHY, NO_SMOKE, OFFLINE, SMOKE, smokeRuns, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';
 import { fact, failed, fromCheck, halSummary, reportedStatus } from './probe-runs.ts';
 

@@ -1,6 +1,6 @@
 // The judges of the gaps the HAL smoke shows in its exit status, artifacts and cargo
 // calls: hal-failure-propagation, artifact-on-failure, manifest-path, graphql-escaping.
-import { GRAPHQL_PING_QUERY } from '../checks.ts';
+import { GRAPHQL_PING_QUERY } from '../checks/checks.ts';
 import { HEALTHY, NO_SMOKE, OFFLINE, smokeRuns, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';
 import { checkOf, fact, failed, fromCheck, reportedStatus } from './probe-runs.ts';
 

@@ -13,10 +13,10 @@
 //                            scenarios run again on a copy with a Cargo.toml at its root.
 //   hal-summary-flag         hal.summary present with SPEC_OPS_TELEMETRY_HAL=0 (validate, healthy) or absent with =1
 //   secret-leak              `secret-leak` in any run
-import { parseScenario, type Scenario } from '../../mock-hal/scenario-model.ts';
-import type { FaultEvent } from '../fault-injection.ts';
-import { SCRIPTS_DIR } from '../runner.ts';
-import { STAGE_OF_FLOW, type EnvSetting, type Flow, type HarnessReport } from '../types.ts';
+import { parseScenario, type Scenario } from '../../mock-hal/index.ts';
+import type { FaultEvent } from '../run/fault-injection.ts';
+import { SCRIPTS_DIR } from '../run/runner.ts';
+import { STAGE_OF_FLOW, type EnvSetting, type Flow, type HarnessReport } from '../run/types.ts';
 import type { ProbeEvidence, ProbeRun } from './probe-runs.ts';
 
 export const GAP_IDS = [

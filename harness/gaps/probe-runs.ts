@@ -3,10 +3,10 @@
 // `knobs`, which decide their rows from these facts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { JournalEntry } from '../../mock-hal/journal.ts';
-import type { RunManifest } from '../evidence.ts';
-import { parseShimLog } from '../runner.ts';
-import type { CheckId, CheckResult, Flow, RunReport, ShimCall } from '../types.ts';
+import type { JournalEntry } from '../../mock-hal/index.ts';
+import type { RunManifest } from '../evidence/evidence.ts';
+import { parseShimLog } from '../run/runner.ts';
+import type { CheckId, CheckResult, Flow, RunReport, ShimCall } from '../run/types.ts';
 
 export interface ProbeRun<P extends string = string> {
   probe: P;

@@ -4,13 +4,13 @@ import { copyFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
-import { newPairId } from '../evidence.ts';
+import { newPairId } from '../evidence/evidence.ts';
 import { probeTarget } from '../gaps/detect.ts';
 import { runWithFault } from '../gaps/fault-probe.ts';
 import { loadRun } from '../gaps/probe-runs.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, runHarness, type HarnessOptions } from '../runner.ts';
-import { pool, removeScratch, scratchDir } from '../scratch.ts';
-import type { Flow } from '../types.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, runHarness, type HarnessOptions } from '../run/runner.ts';
+import { pool, removeScratch, scratchDir } from '../run/scratch.ts';
+import type { Flow } from '../run/types.ts';
 import { judgeAllowDirty, judgeBaselineAllowFail, judgeEmptyBaseline, judgeHalSkip, judgeManifestDefault, judgePlanManifestPath } from './judges.ts';
 import {
   KNOB_IDS,

@@ -2,11 +2,11 @@
 // journal, the shim log) and, for probes with a fault, the fault log, and says holds,
 // broken or not-testable with the facts that decided it.
 import { basename, resolve } from 'node:path';
-import { manifestOf } from '../checks.ts';
-import { BASELINE_AUDIT_SCRIPT, PLAN_SCRIPT, eventsOfRun, type FaultEvent } from '../fault-injection.ts';
+import { manifestOf } from '../checks/checks.ts';
+import { BASELINE_AUDIT_SCRIPT, PLAN_SCRIPT, eventsOfRun, type FaultEvent } from '../run/fault-injection.ts';
 import { NO_SMOKE, missingScript } from '../gaps/model.ts';
 import { checkOf, exitText, fact, fromCheck, halSummary, planFields, repoRoots, scenarioStatus } from '../gaps/probe-runs.ts';
-import { DEFAULT_MANIFEST } from '../runner.ts';
+import { DEFAULT_MANIFEST } from '../run/runner.ts';
 import { row, type KnobContext, type KnobEvidence, type KnobProbeName, type KnobProbeResult, type KnobProbeRun, type KnobRow } from './model.ts';
 
 const SMOKE_FLOWS = ['validate', 'audit'] as const;

@@ -2,11 +2,11 @@
 // (interfaces doc, section 1, "Environment the scripts read") and the two behaviours that
 // go with them (plan's --manifest-path, an empty baseline output). Each row is decided by
 // small harness calls of its own (probes), some with a fault injected through BASH_ENV.
-import { parseScenario, type Scenario } from '../../mock-hal/scenario-model.ts';
-import type { FaultEvent, FaultRequest } from '../fault-injection.ts';
+import { parseScenario, type Scenario } from '../../mock-hal/index.ts';
+import type { FaultEvent, FaultRequest } from '../run/fault-injection.ts';
 import type { ProbeOptions } from '../gaps/model.ts';
 import type { ProbeEvidence, ProbeRun } from '../gaps/probe-runs.ts';
-import type { EnvSetting, Flow, HarnessReport } from '../types.ts';
+import type { EnvSetting, Flow, HarnessReport } from '../run/types.ts';
 
 export const KNOB_IDS = ['hal-skip', 'allow-dirty', 'baseline-allow-fail', 'manifest-default', 'plan-manifest-path', 'empty-baseline'] as const;
 export type KnobId = (typeof KNOB_IDS)[number];

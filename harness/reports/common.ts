@@ -1,5 +1,5 @@
 // Small helpers every report format shares, so a run is named and judged the same way everywhere.
-import type { CheckResult, RunReport } from '../types.ts';
+import type { CheckResult, RunReport } from '../run/types.ts';
 
 /** `scenario` or `scenario/phase`. */
 export function runLabel(run: Pick<RunReport, 'scenario' | 'phase'>): string {

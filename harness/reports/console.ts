@@ -1,6 +1,6 @@
 // Plain-text output for a terminal: a live line per finished run and a closing table.
 // No colour, so it reads the same in CI logs and when piped.
-import type { HarnessReport, RunReport } from '../types.ts';
+import type { HarnessReport, RunReport } from '../run/types.ts';
 import { countChecks, failedChecks, formatDuration, formatExit, runLabel, runPassed } from './common.ts';
 
 /** Columns are measured in code points; scenario and check names are ASCII in practice. */

@@ -9,8 +9,8 @@
 // escaped on the way out; nothing from the bundle ever lands in a script or a style.
 import { mkdir, readFile, readdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
-import { EvidenceError, writeFileAtomic } from '../evidence.ts';
-import { FLOWS, type CheckResult, type CheckStatus } from '../types.ts';
+import { EvidenceError, writeFileAtomic } from '../evidence/evidence.ts';
+import { FLOWS, type CheckResult, type CheckStatus } from '../run/types.ts';
 import { formatDuration, formatExit } from './common.ts';
 
 export const HTML_REPORT_NAME = 'index.html';

@@ -1,6 +1,6 @@
 // Writes every report format for one harness run.
 import { join } from 'node:path';
-import type { HarnessReport } from '../types.ts';
+import type { HarnessReport } from '../run/types.ts';
 import { writeJsonReport } from './json.ts';
 import { writeJunitReport } from './junit.ts';
 import { writeMarkdownReport } from './markdown.ts';

@@ -1,7 +1,7 @@
 // The machine-readable report: the HarnessReport with a fixed key order and nothing else,
 // so other tools can diff two reports.
-import { writeFileAtomic } from '../evidence.ts';
-import type { CheckResult, HarnessReport } from '../types.ts';
+import { writeFileAtomic } from '../evidence/evidence.ts';
+import type { CheckResult, HarnessReport } from '../run/types.ts';
 
 export interface JsonReport {
   ok: boolean;

@@ -1,6 +1,6 @@
 // JUnit XML, the format CI test tabs understand: a suite per run, a test case per check.
-import { writeFileAtomic } from '../evidence.ts';
-import type { HarnessReport, RunReport } from '../types.ts';
+import { writeFileAtomic } from '../evidence/evidence.ts';
+import type { HarnessReport, RunReport } from '../run/types.ts';
 import { countChecks, runLabel } from './common.ts';
 
 // Everything outside XML 1.0's Char production. Lone surrogates match here too under /u.

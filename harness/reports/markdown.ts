@@ -1,6 +1,6 @@
 // The Markdown summary, written for a CI job summary or a pull-request comment.
-import { writeFileAtomic } from '../evidence.ts';
-import { CHECK_IDS, type CheckResult, type HarnessReport, type RunReport } from '../types.ts';
+import { writeFileAtomic } from '../evidence/evidence.ts';
+import { CHECK_IDS, type CheckResult, type HarnessReport, type RunReport } from '../run/types.ts';
 import { failedChecks, formatDuration, formatExit, runLabel } from './common.ts';
 
 /** Escapes text so it renders literally in a paragraph, list item or table cell. */

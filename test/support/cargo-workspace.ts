@@ -3,7 +3,7 @@
 // the cargo shim, which resolves workspaces as real cargo does, accepts it.
 import { cpSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_MANIFEST, REFERENCE_GUARDRAILS } from '../../harness/runner.ts';
+import { DEFAULT_MANIFEST, REFERENCE_GUARDRAILS } from '../../harness/run/runner.ts';
 
 /** Copies the reference workspace into `repoDir/codex-rs/`; returns the manifest path. */
 export function writeCargoWorkspace(repoDir: string): string {

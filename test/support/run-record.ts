@@ -3,9 +3,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JournalEntry } from '../../mock-hal/journal.ts';
-import { CHECK_NAMES, type CheckName } from '../../mock-hal/scenario-model.ts';
-import type { RunRecord, ShimCall } from '../../harness/types.ts';
+import type { JournalEntry } from '../../mock-hal/server/journal.ts';
+import { CHECK_NAMES, type CheckName } from '../../mock-hal/scenario/scenario-model.ts';
+import type { RunRecord, ShimCall } from '../../harness/run/types.ts';
 import { writeCargoWorkspace } from './cargo-workspace.ts';
 
 export const TEST_KEY = 'kvd_checks_test_key_42';

@@ -1,6 +1,6 @@
 // The four HAL smoke requests as the guardrail scripts send them (interfaces doc,
 // section 2), for tests that talk to the mock over a socket or through msw.
-import type { CheckName } from '../../mock-hal/scenario-model.ts';
+import type { CheckName } from '../../mock-hal/scenario/scenario-model.ts';
 
 export function smokeRequest(check: CheckName, baseUrl: string, apiKey: string | null, init: RequestInit = {}): Request {
   const auth: Record<string, string> = apiKey === null ? {} : { 'X-Api-Key': apiKey, apikey: apiKey };

@@ -1,0 +1,60 @@
+// The inspection of /graphql requests that the journal and the 400 answers need.
+// The Yoga server that executes them is in graphql-server.ts, loaded on first use.
+import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { DEFAULT_LIMITS, type Limits } from '../server/limits.ts';
+
+export type GraphqlLimits = Pick<Limits, 'graphqlMaxQueryBytes' | 'graphqlMaxDepth' | 'graphqlMaxTokens'>;
+
+export type GraphqlInspection =
+  | { ok: true; query: string; operation: string; document: DocumentNode }
+  | { ok: false; error: string; query: string | null };
+
+function selectionDepth(node: { selectionSet?: { selections: readonly unknown[] } }, depth: number): number {
+  const selections = node.selectionSet?.selections ?? [];
+  let deepest = depth;
+  for (const selection of selections) {
+    deepest = Math.max(deepest, selectionDepth(selection as typeof node, depth + 1));
+  }
+  return deepest;
+}
+
+/**
+ * Checks a /graphql body the way the real service's front door would, so that a
+ * guardrail that sends broken JSON or a broken document gets a 400 naming why.
+ */
+export function inspectGraphqlBody(body: string, limits: GraphqlLimits = DEFAULT_LIMITS): GraphqlInspection {
+  let payload: unknown;
+  try {
+    payload = JSON.parse(body);
+  } catch (error) {
+    return { ok: false, query: null, error: `body is not valid JSON (${(error as Error).message}); send {"query": "..."}` };
+  }
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    return { ok: false, query: null, error: 'body must be a JSON object like {"query": "query { __typename }"}' };
+  }
+  const query = (payload as Record<string, unknown>).query;
+  if (typeof query !== 'string' || query.trim() === '') {
+    return { ok: false, query: null, error: 'body has no "query" string; send {"query": "query { __typename }"}' };
+  }
+  if (Buffer.byteLength(query) > limits.graphqlMaxQueryBytes) {
+    return { ok: false, query: null, error: `query is larger than ${limits.graphqlMaxQueryBytes} bytes` };
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: limits.graphqlMaxTokens });
+  } catch (error) {
+    return { ok: false, query, error: `query is not a parseable GraphQL document: ${(error as Error).message}` };
+  }
+  const operations = document.definitions.filter(
+    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
+  );
+  const first = operations[0];
+  if (!first) return { ok: false, query, error: 'document has no operation (query, mutation or subscription)' };
+  for (const operation of operations) {
+    if (selectionDepth(operation, 0) > limits.graphqlMaxDepth) {
+      return { ok: false, query, error: `query is nested deeper than ${limits.graphqlMaxDepth} levels` };
+    }
+  }
+  const operation = first.name ? `${first.operation} ${first.name.value}` : first.operation;
+  return { ok: true, query, operation, document };
+}

@@ -1,0 +1,60 @@
+// --env on real runs of the reference guardrails: the user's variables reach the scripts
+// after the harness's own, the checks judge what the scripts got, and the report says
+// what was set and which harness variables it replaced.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { renderJsonReport } from '../../../harness/reports/json.ts';
+import { runHarness } from '../../../harness/run/runner.ts';
+import type { EnvSetting, HarnessReport } from '../../../harness/run/types.ts';
+
+const out = mkdtempSync(join(tmpdir(), 'user-env-runs-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+const flag = (name: string, value: string): EnvSetting => ({ name, value, source: '--env' });
+const failures = (report: HarnessReport) =>
+  report.runs.flatMap((run) => run.checks.filter((check) => check.ok === false).map((check) => `${run.scenario}/${run.flow} ${check.id}: ${check.message}`));
+
+describe('--env on real runs', () => {
+  let allowFail: HarnessReport;
+  let telemetryOff: HarnessReport;
+  let secretEnv: HarnessReport;
+  let path: HarnessReport;
+
+  beforeAll(async () => {
+    [allowFail, telemetryOff, secretEnv, path] = await Promise.all([
+      runHarness({ flows: ['plan'], out, env: [flag('SPEC_OPS_BASELINE_ALLOW_FAIL', '1')] }),
+      runHarness({ flows: ['validate'], out, env: [flag('SPEC_OPS_TELEMETRY_HAL', '0')] }),
+      runHarness({ flows: ['validate'], scenarios: ['healthy'], out, env: [flag('SPEC_OPS_HAL_SECRET_ENV', 'KAVEDARR_KEY_V2')] }),
+      runHarness({ flows: ['validate'], scenarios: ['healthy'], out, env: [flag('PATH', `${process.env.PATH}${delimiter}/opt/user-tools/bin`)] }),
+    ]);
+  }, 120_000);
+
+  it('judges plan by SPEC_OPS_BASELINE_ALLOW_FAIL=1: a failing baseline must then exit 0', () => {
+    expect(failures(allowFail)).toEqual([]);
+    const degraded = allowFail.runs.find((run) => run.scenario === 'degraded');
+    expect(degraded?.exitCode).toBe(0);
+    expect(degraded?.checks.find((check) => check.id === 'baseline')?.message).toMatch(/a failing baseline gave baseline\.status failed and exit 0 \(allowed to fail\)/);
+    expect(allowFail.environment).toEqual({ set: [flag('SPEC_OPS_BASELINE_ALLOW_FAIL', '1')], overridden: [] });
+  });
+
+  it('judges the hal.summary flag by the value the scripts got, and reports the harness variable replaced', () => {
+    expect(failures(telemetryOff)).toEqual([]);
+    expect(telemetryOff.environment?.overridden).toEqual([{ name: 'SPEC_OPS_TELEMETRY_HAL', runs: ['healthy/validate', 'degraded/validate'] }]);
+    expect(telemetryOff.notes).toContain("--env replaced the harness's own SPEC_OPS_TELEMETRY_HAL (every run); the checks judge what the scripts got");
+    expect(JSON.parse(renderJsonReport(telemetryOff)).notes).toEqual(telemetryOff.notes);
+  });
+
+  it('puts the run\'s key into the variable SPEC_OPS_HAL_SECRET_ENV names, so the smoke still reaches the mock', () => {
+    expect(failures(secretEnv)).toEqual([]);
+    expect(secretEnv.runs[0]?.checks.find((check) => check.id === 'hal-reached')).toMatchObject({ status: 'passed', detail: { seen: 4 } });
+    expect(secretEnv.environment?.overridden).toEqual([{ name: 'SPEC_OPS_HAL_SECRET_ENV', runs: ['healthy/validate'] }]);
+  });
+
+  it('keeps the hermetic shims in front of a PATH the user sets', () => {
+    expect(failures(path)).toEqual([]);
+    expect(path.runs[0]?.checks.find((check) => check.id === 'manifest-path')).toMatchObject({ status: 'passed' });
+    expect(path.environment?.overridden).toEqual([]);
+    expect(path.notes.join('\n')).toMatch(/--env: the scripts got PATH=.*\/opt\/user-tools\/bin \(--env\)/);
+  });
+});
