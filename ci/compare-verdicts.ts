@@ -4,6 +4,7 @@
 // proves the guardrails cannot tell the two apart.
 // Usage: node ci/compare-verdicts.ts BUILTIN_REPORT.json REAL_REPORT.json
 import { readFileSync } from 'node:fs';
+import { UsageError, parseCommandLine, processIo, runCommand, type Io, type Program } from '../common/cli/index.ts';
 
 interface RunVerdict {
   scenario: string;
@@ -33,12 +34,31 @@ function verdicts(file: string): Map<string, string> {
   return out;
 }
 
-const [builtinFile, realFile, ...rest] = process.argv.slice(2);
-if (builtinFile === undefined || realFile === undefined || rest.length > 0) {
-  process.stderr.write('usage: node ci/compare-verdicts.ts BUILTIN_REPORT.json REAL_REPORT.json\n');
-  process.exit(2);
+const HELP = `Usage: node ci/compare-verdicts.ts BUILTIN_REPORT.json REAL_REPORT.json
+
+Compares the report.json of a harness run with the kit's HAL server to the one of the same
+matrix with the real hal-mcp: the exit code, telemetry status and check outcomes of every run.
+Exit status: 0 the same verdicts, 1 some differ, 2 the reports could not be compared.
+`;
+
+const COMPARE_VERDICTS: Program = {
+  name: 'compare-verdicts',
+  invocation: 'node ci/compare-verdicts.ts',
+  // Whatever stops the comparison, even a report of an unexpected shape, is exit 2 and
+  // never 1: CI must not read a broken report as "the verdicts differ".
+  couldNotRun: (error) => (error instanceof Error ? error.message : String(error)),
+};
+
+export function compareVerdictsMain(argv: string[], io: Io = processIo): Promise<number> {
+  return runCommand(COMPARE_VERDICTS, undefined, compare, argv, io);
 }
-try {
+
+function compare(argv: string[], io: Io): number {
+  const { positionals } = parseCommandLine(argv, { help: HELP, allowPositionals: true });
+  const [builtinFile, realFile] = positionals;
+  if (builtinFile === undefined || realFile === undefined || positionals.length > 2) {
+    throw new UsageError(`give two report.json files, the built-in HAL server's run first, then the real hal-mcp's; got ${positionals.length}`);
+  }
   const builtin = verdicts(builtinFile);
   const real = verdicts(realFile);
   const differences: string[] = [];
@@ -48,11 +68,13 @@ try {
     }
   }
   if (differences.length > 0) {
-    process.stdout.write(`The verdicts differ between the built-in HAL server and the real hal-mcp:\n${differences.join('\n')}\n`);
-    process.exit(1);
+    io.stdout(`The verdicts differ between the built-in HAL server and the real hal-mcp:\n${differences.join('\n')}\n`);
+    return 1;
   }
-  process.stdout.write(`Same verdicts with the built-in HAL server and the real hal-mcp: ${builtin.size} runs.\n`);
-} catch (error) {
-  process.stderr.write(`compare-verdicts: ${(error as Error).message}\n`);
-  process.exit(2);
+  io.stdout(`Same verdicts with the built-in HAL server and the real hal-mcp: ${builtin.size} runs.\n`);
+  return 0;
+}
+
+if (import.meta.main) {
+  process.exitCode = await compareVerdictsMain(process.argv.slice(2));
 }

@@ -13,7 +13,7 @@
 // A 2xx GraphQL response that carries errors passes. The ping proves that the GraphQL
 // endpoint is up and answering GraphQL, not that the query is authorised. Production
 // answered every healthy run with 200 {"data":null,"errors":[{... "FORBIDDEN" ...}]}.
-import type { CheckName } from '../../mock-hal/scenario/scenario-model.ts';
+import type { CheckName } from './routes.ts';
 
 /** What one smoke request got back. */
 export type SmokeAnswer =

@@ -1,15 +1,29 @@
 // hal-reached: did the HAL smoke send anything at all? Later script versions gate the
 // live HAL path behind variables and quietly report `skipped` (interfaces doc, section 6);
 // a run that made no HAL request must say so plainly, whatever else it reports.
-import { SMOKE_FLOWS, type CheckResult, type RunRecord } from '../run/types.ts';
+import { SMOKE_FLOWS, type RunRecord } from '../run/types.ts';
+import { otherFlow, result, type CheckResultOf } from './result.ts';
 
 const ID = 'hal-reached';
 const HINT =
   'A mode or skip variable may need --env: later script versions gate the live HAL path behind one (guardrail interfaces doc, section 6); ' +
   'set what your version needs with --env KEY=VALUE or --env-file FILE, and leave SPEC_OPS_HAL_SKIP unset or 0';
 
-/** Reason codes in `detail.reason`. */
-export type HalReachedReason = 'reached' | 'skip-variable' | 'reported-skipped' | 'calls-never-arrived' | 'no-request';
+/**
+ * Reason codes in `detail.reason`: `reached` passes; `not-smoke` and `smoke-expected-skipped`
+ * do not apply; the others say why no request came (skip-variable: SPEC_OPS_HAL_SKIP=1 with
+ * --env; reported-skipped: the telemetry says skipped; calls-never-arrived: cargo ran but
+ * nothing reached the mock; no-request: none of these).
+ */
+export type HalReachedReason = 'not-smoke' | 'smoke-expected-skipped' | 'reached' | 'skip-variable' | 'reported-skipped' | 'calls-never-arrived' | 'no-request';
+
+/** `expected.minRequests` requests at the mock; `seen` the requests that came and the cargo calls the scripts made. */
+export interface HalReachedSeen {
+  requests: number;
+  cargoCalls: number;
+  /** The HAL status the telemetry gave, if any. */
+  reported: string | null;
+}
 
 /** Whether the scenario wants the HAL smoke to run (a scenario that expects it skipped does not). */
 function smokeExpected(run: RunRecord): boolean {
@@ -29,25 +43,20 @@ function perCheck(run: RunRecord): string {
  * Holds when the scripts sent at least one request to the mock. `reported` is the HAL
  * status the telemetry gave (hal.summary.status, or the scenario status), if any.
  */
-export function checkHalReached(run: RunRecord, reported: string | null): CheckResult {
+export function checkHalReached(run: RunRecord, reported: string | null): CheckResultOf<HalReachedReason> {
   if (!SMOKE_FLOWS.includes(run.flow)) {
-    return { id: ID, status: 'not-applicable', ok: null, message: `${run.flow} makes no HAL calls` };
-  }
-  if (!smokeExpected(run)) {
-    return { id: ID, status: 'not-applicable', ok: null, message: `scenario ${run.scenario} expects the HAL smoke to be skipped` };
-  }
-  const seen = run.journal.length;
-  if (seen > 0) {
-    return {
-      id: ID,
-      status: 'passed',
-      ok: true,
-      message: `expected at least one HAL request at the mock, saw ${seen} (${perCheck(run)})`,
-      detail: { expected: 'at least 1 request', seen, reason: 'reached' satisfies HalReachedReason },
-    };
+    return result(ID, 'not-applicable', `${run.flow} makes no HAL calls`, otherFlow('not-smoke', SMOKE_FLOWS, run.flow));
   }
   // Hermetic only: every `cargo` the scripts ran, whether the shim ran call_tool or refused (no --manifest-path, say).
   const calls = run.shimCalls.filter((call) => call.shim === 'cargo').length;
+  const seen: HalReachedSeen = { requests: run.journal.length, cargoCalls: calls, reported };
+  if (!smokeExpected(run)) {
+    return result(ID, 'not-applicable', `scenario ${run.scenario} expects the HAL smoke to be skipped`, { reason: 'smoke-expected-skipped', expected: { minRequests: 0 }, seen });
+  }
+  const expected = { minRequests: 1 };
+  if (seen.requests > 0) {
+    return result(ID, 'passed', `expected at least one HAL request at the mock, saw ${seen.requests} (${perCheck(run)})`, { reason: 'reached', expected, seen });
+  }
   let reason: HalReachedReason;
   let why: string;
   if (run.userEnv?.SPEC_OPS_HAL_SKIP === '1') {
@@ -63,11 +72,5 @@ export function checkHalReached(run: RunRecord, reported: string | null): CheckR
     reason = 'no-request';
     why = `the telemetry reports ${reported ?? 'no HAL status'}`;
   }
-  return {
-    id: ID,
-    status: 'failed',
-    ok: false,
-    message: `expected at least one HAL request at the mock, saw none: the scripts made no HAL request (${why}). ${HINT}`,
-    detail: { expected: 'at least 1 request', seen: 0, reason },
-  };
+  return result(ID, 'failed', `expected at least one HAL request at the mock, saw none: the scripts made no HAL request (${why}). ${HINT}`, { reason, expected, seen });
 }

@@ -1,8 +1,7 @@
 // The HAL chain's own commands, `guardrail-harness hal-server` and `guardrail-harness
 // call-tool`: the kit's stand-ins for `npx -y hal-mcp` and the Rust call_tool, usable by
 // anyone's MCP client or script. commands.ts dispatches to them.
-import type { Io } from './commands.ts';
-import { UsageError } from './options.ts';
+import { UsageError, type Io } from '../../common/cli/index.ts';
 
 export const HAL_SERVER_HELP = `Usage: guardrail-harness hal-server
 
@@ -32,7 +31,7 @@ export async function halServerCommand(args: string[], io: Io): Promise<number> 
 
 /**
  * call_tool as the guardrails run it, with its own exit codes (0 or 1, never 2).
- * cli.ts stops the process on SIGINT/SIGTERM with process.exit; the server then
+ * main.ts stops the process on SIGINT/SIGTERM with process.exit; the server then
  * goes with it (ServerProcessTransport kills its process group on exit).
  */
 export async function callToolCommand(args: string[], io: Io): Promise<number> {

@@ -1,11 +1,10 @@
 // `guardrail-harness knobs`: option parsing, help and output. commands.ts dispatches to it.
 import { relative } from 'node:path';
-import { parseArgs } from 'node:util';
-import type { Io } from './commands.ts';
-import { writeFileAtomic } from '../evidence/evidence.ts';
+import { UsageError, parseCommandLine, type Io } from '../../common/cli/index.ts';
+import { writeFileAtomic } from '../../common/atomic-files.ts';
 import { writeReports } from '../reports/index.ts';
 import { collectUserEnv } from '../run/run-environment.ts';
-import { PROBE_COMMAND_OPTIONS } from './options.ts';
+import { PROBE_COMMAND_OPTIONS, commaList, concurrencyOption } from './options.ts';
 import { DEFAULT_SPEC_ID } from '../run/runner.ts';
 import { detectKnobs } from '../knobs/detect.ts';
 import { KNOB_IDS, type KnobId } from '../knobs/model.ts';
@@ -39,39 +38,17 @@ scripts are never edited, and every run works in a copy of the repository.
 Exit status: 0 no knob is broken, 1 some knob is broken, 2 the probes could not run.
 `;
 
-/** A bad option value. It carries parseArgs' own code, so harnessMain answers it as a usage error (exit 2, with a --help hint). */
-class KnobsOptionError extends Error {
-  readonly code = 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE';
-}
-
 function knobList(value: string): KnobId[] {
-  const named = value.split(',').map((item) => item.trim()).filter(Boolean);
-  if (named.length === 0) throw new KnobsOptionError('--knobs needs at least one item');
+  const named = commaList(value, '--knobs');
   const unknown = named.filter((name) => !(KNOB_IDS as readonly string[]).includes(name));
-  if (unknown.length > 0) throw new KnobsOptionError(`--knobs: unknown knob ${unknown.join(', ')}; use ${KNOB_IDS.join(', ')}`);
+  if (unknown.length > 0) throw new UsageError(`--knobs: unknown knob ${unknown.join(', ')}; use ${KNOB_IDS.join(', ')}`);
   return named as KnobId[];
 }
 
-function concurrencyOf(value: string): number {
-  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > 64) {
-    throw new KnobsOptionError(`--concurrency must be a whole number from 1 to 64, got "${value}"`);
-  }
-  return Number(value);
-}
-
 export async function knobsCommand(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: { ...PROBE_COMMAND_OPTIONS, knobs: { type: 'string' } },
-  });
-  if (values.help) {
-    io.stdout(KNOBS_HELP);
-    return 0;
-  }
-  if (positionals.length > 0) throw new KnobsOptionError(`unexpected argument "${positionals[0]}"`);
+  const { values } = parseCommandLine(args, { help: KNOBS_HELP, options: { ...PROBE_COMMAND_OPTIONS, knobs: { type: 'string' } } });
   const knobs = values.knobs === undefined ? undefined : knobList(values.knobs);
-  const concurrency = values.concurrency === undefined ? undefined : concurrencyOf(values.concurrency);
+  const concurrency = concurrencyOption(values.concurrency);
   const env = await collectUserEnv(values['env-file'], values.env);
   const result = await detectKnobs({
     ...(env.length > 0 ? { env } : {}),

@@ -4,17 +4,15 @@
 import module from 'node:module';
 
 module.enableCompileCache?.();
-const [{ harnessMain }, { killAllGuardrails }, { removeAllScratch }] = await Promise.all([
+const [{ harnessMain }, { killAllGuardrails }, { removeAllScratch }, { exitOnStopSignal }] = await Promise.all([
   import('./commands.ts'),
   import('../run/guardrail-process.ts'),
   import('../run/runner.ts'),
+  import('../../common/cli/index.ts'),
 ]);
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.once(signal, () => {
-    killAllGuardrails('SIGKILL');
-    // The runs' repository copies go too; what is already in the bundle stays, complete.
-    removeAllScratch();
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  });
-}
+exitOnStopSignal(() => {
+  killAllGuardrails('SIGKILL');
+  // The runs' repository copies go too; what is already in the bundle stays, complete.
+  removeAllScratch();
+});
 process.exitCode = await harnessMain(process.argv.slice(2));

@@ -3,8 +3,10 @@
 // shows the outside world is compared. Every behaviour of every bundled scenario is
 // reached through the smoke request the guardrails send for it; the rest probe the
 // secret, URL, method and body rules one at a time.
-import { CHECK_NAMES, listScenarios } from '../../mock-hal/index.ts';
-import type { Behaviour, CheckName, ScenarioInput } from '../../mock-hal/index.ts';
+import { listScenarios } from '../../mock-hal/index.ts';
+import type { Behaviour, ScenarioInput } from '../../mock-hal/index.ts';
+import { CHECK_NAMES, SMOKE_ROUTES, type CheckName } from '../../common/hal-contract/routes.ts';
+import { LIST_MOVIES_HAL_QUERY, apiKeyHeaders, smokeRequest } from '../../common/hal-contract/smoke-requests.ts';
 
 /** Tokens the runner replaces in a case's arguments: the mock's origin and a port nothing listens on. */
 export const MOCK_TOKEN = '{mock}';
@@ -28,17 +30,17 @@ export const PROFILES = {
     HAL_SECRET_PARTNER_TOKEN: 'partner_token_value_88',
     'HAL_SECRET_AZURE-STORAGE_ACCESS_KEY': 'azure_storage_value_99',
     HAL_SECRET_PARTNER_USER_NAME: 'partner_user_value_66',
-    HAL_ALLOW_KAVEDARR: 'http://127.0.0.1:*/api/*, http://127.0.0.1:*/graphql',
+    HAL_ALLOW_KAVEDARR: `http://127.0.0.1:*/api/*, http://127.0.0.1:*${SMOKE_ROUTES.graphql_ping.path}`,
     HAL_ALLOW_PARTNER: 'https://partner.invalid/*',
     // A list with no pattern in it: the namespace may be sent nowhere.
     'HAL_ALLOW_AZURE-STORAGE': ' , ',
   },
-  whitelist: { HAL_SECRET_KAVEDARR_API_KEY: CONFORMANCE_KEY, HAL_WHITELIST_URLS: 'http://127.0.0.1:*/health' },
-  blacklist: { HAL_SECRET_KAVEDARR_API_KEY: CONFORMANCE_KEY, HAL_BLACKLIST_URLS: '*/api/v3/*,*/graphql' },
+  whitelist: { HAL_SECRET_KAVEDARR_API_KEY: CONFORMANCE_KEY, HAL_WHITELIST_URLS: `http://127.0.0.1:*${SMOKE_ROUTES.health.path}` },
+  blacklist: { HAL_SECRET_KAVEDARR_API_KEY: CONFORMANCE_KEY, HAL_BLACKLIST_URLS: `*/api/v3/*,*${SMOKE_ROUTES.graphql_ping.path}` },
   'both-lists': {
     HAL_SECRET_KAVEDARR_API_KEY: CONFORMANCE_KEY,
-    HAL_WHITELIST_URLS: '*/api/v3/movie',
-    HAL_BLACKLIST_URLS: '*/api/v3/movie',
+    HAL_WHITELIST_URLS: `*${SMOKE_ROUTES.list_movies.path}`,
+    HAL_BLACKLIST_URLS: `*${SMOKE_ROUTES.list_movies.path}`,
   },
 } satisfies Record<string, Record<string, string>>;
 
@@ -61,25 +63,24 @@ export interface ConformanceCase {
 }
 
 const PLACEHOLDER = '{secrets.kavedarr.api_key}';
-const AUTH = { 'X-Api-Key': PLACEHOLDER, apikey: PLACEHOLDER };
-const JSON_AUTH = { 'Content-Type': 'application/json', ...AUTH };
+const AUTH = apiKeyHeaders(PLACEHOLDER);
+/** The headers of the guardrails' POSTs. */
+const JSON_AUTH = smokeRequest('indexer_test', PLACEHOLDER).headers;
+
+const HEALTH = `${MOCK_TOKEN}${SMOKE_ROUTES.health.path}`;
+const MOVIES = `${MOCK_TOKEN}${SMOKE_ROUTES.list_movies.path}`;
+const INDEXER_TEST = `${MOCK_TOKEN}${SMOKE_ROUTES.indexer_test.path}`;
+const GRAPHQL = `${MOCK_TOKEN}${SMOKE_ROUTES.graphql_ping.path}`;
 
 /** The tool call the guardrails make for a smoke check (interfaces doc, section 2). */
-export function smokeCall(check: CheckName, auth: Record<string, string> = AUTH): { tool: string; args: Record<string, unknown> } {
-  const jsonAuth = { 'Content-Type': 'application/json', ...auth };
-  switch (check) {
-    case 'health':
-      return { tool: 'http-get', args: { url: `${MOCK_TOKEN}/health` } };
-    case 'list_movies':
-      return { tool: 'http-get', args: { url: `${MOCK_TOKEN}/api/v3/movie`, headers: auth, query: { page: 1, limit: 50 } } };
-    case 'indexer_test':
-      return { tool: 'http-post', args: { url: `${MOCK_TOKEN}/api/v3/indexer/test`, headers: jsonAuth, body: '{}' } };
-    case 'graphql_ping':
-      return {
-        tool: 'http-post',
-        args: { url: `${MOCK_TOKEN}/graphql`, headers: jsonAuth, body: JSON.stringify({ query: 'query { __typename }' }) },
-      };
-  }
+export function smokeCall(check: CheckName, apiKey: string = PLACEHOLDER): { tool: string; args: Record<string, unknown> } {
+  const request = smokeRequest(check, apiKey);
+  const args: Record<string, unknown> = { url: `${MOCK_TOKEN}${request.path}` };
+  // The scripts give health no headers argument at all, not an empty one.
+  if (Object.keys(request.headers).length > 0) args.headers = request.headers;
+  if (check === 'list_movies') args.query = { ...LIST_MOVIES_HAL_QUERY };
+  if (request.body !== undefined) args.body = request.body;
+  return { tool: request.method === 'GET' ? 'http-get' : 'http-post', args };
 }
 
 function behaviourCases(): ConformanceCase[] {
@@ -132,14 +133,14 @@ const call = (id: string, what: string, profile: ProfileName, tool: string, args
 });
 
 function probeCases(): ConformanceCase[] {
-  const movies = `${MOCK_TOKEN}/api/v3/movie`;
+  const movies = MOVIES;
   return [
     { id: 'tools/list', what: 'tool names and input schemas', profile: 'kavedarr', kind: 'list-tools' },
-    call('tools/unknown', 'a tool hal-mcp does not have', 'kavedarr', 'http-trace', { url: `${MOCK_TOKEN}/health` }),
+    call('tools/unknown', 'a tool hal-mcp does not have', 'kavedarr', 'http-trace', { url: HEALTH }),
     // Placeholders.
     call('secrets/in-url', 'the key in the query string', 'kavedarr', 'http-get', { url: `${movies}?apikey=${PLACEHOLDER}` }),
     call('secrets/in-body', 'the key in a POST body', 'kavedarr', 'http-post', {
-      url: `${MOCK_TOKEN}/api/v3/indexer/test`,
+      url: INDEXER_TEST,
       headers: JSON_AUTH,
       body: `{"echo":"${PLACEHOLDER}"}`,
     }),
@@ -158,12 +159,12 @@ function probeCases(): ConformanceCase[] {
     call('secrets/none-configured', 'a placeholder with no secrets at all', 'none', 'http-get', { url: movies, headers: AUTH }),
     // Allow-lists.
     call('allow/inside', 'a restricted secret sent where it may go', 'mixed', 'http-get', { url: movies, headers: AUTH }),
-    call('allow/outside', 'a restricted secret sent elsewhere', 'mixed', 'http-get', { url: `${MOCK_TOKEN}/health`, headers: AUTH }),
+    call('allow/outside', 'a restricted secret sent elsewhere', 'mixed', 'http-get', { url: HEALTH, headers: AUTH }),
     call('allow/url-checked-as-written', 'a restricted secret in the URL itself', 'mixed', 'http-get', {
       url: `${movies}?apikey=${PLACEHOLDER}`,
     }),
     call('allow/in-body', 'a restricted secret in a body bound elsewhere', 'mixed', 'http-post', {
-      url: `${MOCK_TOKEN}/health`,
+      url: HEALTH,
       body: PLACEHOLDER,
     }),
     call('allow/empty-list', 'a namespace whose allow-list is empty', 'mixed', 'http-get', {
@@ -171,13 +172,13 @@ function probeCases(): ConformanceCase[] {
       headers: { 'X-Api-Key': '{secrets.azure.storage.access_key}' },
     }),
     call('allow/plain-anywhere', 'a plain secret goes anywhere', 'mixed', 'http-get', {
-      url: `${MOCK_TOKEN}/health`,
+      url: HEALTH,
       headers: { Authorization: 'Bearer {secrets.token}' },
     }),
-    call('allow/whitelist-in', 'HAL_WHITELIST_URLS lets a listed URL through', 'whitelist', 'http-get', { url: `${MOCK_TOKEN}/health` }),
+    call('allow/whitelist-in', 'HAL_WHITELIST_URLS lets a listed URL through', 'whitelist', 'http-get', { url: HEALTH }),
     call('allow/whitelist-out', 'HAL_WHITELIST_URLS refuses the rest', 'whitelist', 'http-get', { url: movies, headers: AUTH }),
     call('allow/blacklist', 'HAL_BLACKLIST_URLS refuses a listed URL', 'blacklist', 'http-post', {
-      url: `${MOCK_TOKEN}/graphql`,
+      url: GRAPHQL,
       headers: JSON_AUTH,
       body: '{"query":"{ __typename }"}',
     }),
@@ -187,56 +188,56 @@ function probeCases(): ConformanceCase[] {
     call('input/relative-url', 'a relative url', 'kavedarr', 'http-get', { url: '/health' }),
     call('input/key-as-url', 'a key pasted where the url goes', 'kavedarr', 'http-get', { url: 'kvd_x' }),
     call('input/no-url', 'no url at all', 'kavedarr', 'http-post', { body: '{}' }),
-    call('input/number-body', 'a body that is not a string', 'kavedarr', 'http-post', { url: `${MOCK_TOKEN}/health`, body: { query: 'q' } }),
+    call('input/number-body', 'a body that is not a string', 'kavedarr', 'http-post', { url: HEALTH, body: { query: 'q' } }),
     call('input/header-number', 'a header value that is not a string', 'kavedarr', 'http-get', {
-      url: `${MOCK_TOKEN}/health`,
+      url: HEALTH,
       headers: { 'X-Api-Key': 42 },
     }),
-    call('input/array-args', 'arguments that are not an object', 'kavedarr', 'http-get', [`${MOCK_TOKEN}/health`]),
+    call('input/array-args', 'arguments that are not an object', 'kavedarr', 'http-get', [HEALTH]),
     call('input/unknown-scheme', 'a URL fetch cannot speak', 'kavedarr', 'http-get', { url: 'ftp://127.0.0.1/health' }),
-    call('network/refused', 'a port nothing listens on', 'kavedarr', 'http-get', { url: `${REFUSED_TOKEN}/health` }),
+    call('network/refused', 'a port nothing listens on', 'kavedarr', 'http-get', { url: `${REFUSED_TOKEN}${SMOKE_ROUTES.health.path}` }),
     // Methods and bodies.
-    call('method/head', 'HEAD', 'kavedarr', 'http-head', { url: `${MOCK_TOKEN}/health` }),
-    call('method/options', 'OPTIONS', 'kavedarr', 'http-options', { url: `${MOCK_TOKEN}/graphql`, headers: AUTH }),
+    call('method/head', 'HEAD', 'kavedarr', 'http-head', { url: HEALTH }),
+    call('method/options', 'OPTIONS', 'kavedarr', 'http-options', { url: GRAPHQL, headers: AUTH }),
     call('method/delete', 'DELETE', 'kavedarr', 'http-delete', { url: movies, headers: AUTH }),
     call('method/put', 'PUT with a body', 'kavedarr', 'http-put', { url: movies, headers: AUTH, body: '{"title":"x"}' }),
     call('method/patch', 'PATCH with no body', 'kavedarr', 'http-patch', { url: movies, headers: AUTH }),
     call('body/content-type-arg', 'contentType when headers set none', 'kavedarr', 'http-post', {
-      url: `${MOCK_TOKEN}/api/v3/indexer/test`,
+      url: INDEXER_TEST,
       headers: AUTH,
       body: 'plain words',
       contentType: 'text/plain',
     }),
     call('body/lowercase-content-type', 'a lower-case content-type header beside the default', 'kavedarr', 'http-post', {
-      url: `${MOCK_TOKEN}/api/v3/indexer/test`,
+      url: INDEXER_TEST,
       headers: { ...AUTH, 'content-type': 'application/json' },
       body: '{}',
     }),
-    call('body/empty-string', 'an empty body', 'kavedarr', 'http-post', { url: `${MOCK_TOKEN}/api/v3/indexer/test`, headers: JSON_AUTH, body: '' }),
+    call('body/empty-string', 'an empty body', 'kavedarr', 'http-post', { url: INDEXER_TEST, headers: JSON_AUTH, body: '' }),
     call('headers/user-agent', 'a caller-set User-Agent', 'kavedarr', 'http-get', {
-      url: `${MOCK_TOKEN}/health`,
+      url: HEALTH,
       headers: { 'User-Agent': 'guardrail/1', 'user-agent': 'other/2' },
     }),
     // Answers: what counts as JSON, and redaction.
-    call('answer/echoed-key', 'the key echoed in a header and a JSON body', 'kavedarr', 'http-get', { url: `${MOCK_TOKEN}/health` }, {
+    call('answer/echoed-key', 'the key echoed in a header and a JSON body', 'kavedarr', 'http-get', { url: HEALTH }, {
       scenario: rawHealth('echo-json', 200, { 'content-type': 'application/json', 'x-echo': CONFORMANCE_KEY }, `{"key":"${CONFORMANCE_KEY}"}`),
     }),
-    call('answer/echoed-key-text', 'the key echoed in a plain-text body', 'mixed', 'http-get', { url: `${MOCK_TOKEN}/health` }, {
+    call('answer/echoed-key-text', 'the key echoed in a plain-text body', 'mixed', 'http-get', { url: HEALTH }, {
       scenario: rawHealth('echo-text', 200, { 'content-type': 'text/plain' }, `token=plain_token_value_77 key=${CONFORMANCE_KEY}`),
     }),
-    call('answer/problem-json', 'application/problem+json', 'kavedarr', 'http-get', { url: `${MOCK_TOKEN}/health` }, {
+    call('answer/problem-json', 'application/problem+json', 'kavedarr', 'http-get', { url: HEALTH }, {
       scenario: rawHealth('problem-json', 422, { 'content-type': 'application/problem+json' }, '{"title":"bad"}'),
     }),
-    call('answer/upper-case-json', 'Application/JSON', 'kavedarr', 'http-get', { url: `${MOCK_TOKEN}/health` }, {
+    call('answer/upper-case-json', 'Application/JSON', 'kavedarr', 'http-get', { url: HEALTH }, {
       scenario: rawHealth('upper-json', 200, { 'content-type': 'Application/JSON' }, '{"a":1}'),
     }),
-    call('answer/blank-json', 'whitespace under a JSON type', 'kavedarr', 'http-get', { url: `${MOCK_TOKEN}/health` }, {
+    call('answer/blank-json', 'whitespace under a JSON type', 'kavedarr', 'http-get', { url: HEALTH }, {
       scenario: rawHealth('blank-json', 200, { 'content-type': 'application/json; charset=utf-8' }, ' \n '),
     }),
-    call('answer/json-null', 'the JSON document null', 'kavedarr', 'http-get', { url: `${MOCK_TOKEN}/health` }, {
+    call('answer/json-null', 'the JSON document null', 'kavedarr', 'http-get', { url: HEALTH }, {
       scenario: rawHealth('json-null', 200, { 'content-type': 'application/json' }, 'null'),
     }),
-    call('answer/teapot', 'an unusual status and its reason phrase', 'kavedarr', 'http-get', { url: `${MOCK_TOKEN}/health` }, {
+    call('answer/teapot', 'an unusual status and its reason phrase', 'kavedarr', 'http-get', { url: HEALTH }, {
       scenario: rawHealth('teapot', 418, {}, 'short and stout'),
     }),
     // list-secrets.

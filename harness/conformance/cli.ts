@@ -4,11 +4,10 @@
 // compares against are checked too, and `--update` records them anew.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { UsageError, messageOf, parseCommandLine, processIo, runCommand, type Io, type Program } from '../../common/cli/index.ts';
 import { PACKAGE_ROOT, siblingScript } from '../../common/package-root.ts';
 import { CommandLineError, splitCommandLine } from '../cli/command-line.ts';
-import { writeFileAtomic } from '../evidence/evidence.ts';
-import { UsageError } from '../cli/options.ts';
+import { writeFileAtomic } from '../../common/atomic-files.ts';
 import { conformanceCases } from './cases.ts';
 import { compareObservations, formatDifferences } from './compare.ts';
 import { observeServer, type Observation } from './observe.ts';
@@ -53,28 +52,28 @@ async function realServer(values: { 'hal-mcp'?: string; 'server-command'?: strin
   return prepareRealHal(path.resolve(values['hal-mcp'] ?? DEFAULT_REAL_HAL_DIR), log);
 }
 
-export async function conformanceMain(argv: string[]): Promise<number> {
-  const log = (line: string): void => {
-    process.stderr.write(`${line}\n`);
-  };
-  let real: RealHal | undefined;
+const CONFORMANCE: Program = {
+  name: 'conformance',
+  invocation: 'npm run conformance --',
+  couldNotRun: messageOf([RealHalError, CommandLineError]),
+};
+
+export function conformanceMain(argv: string[], io: Io = processIo): Promise<number> {
+  return runCommand(CONFORMANCE, undefined, conformance, argv, io);
+}
+
+async function conformance(argv: string[], io: Io): Promise<number> {
+  const { values } = parseCommandLine(argv, {
+    help: HELP,
+    options: {
+      'hal-mcp': { type: 'string' },
+      'server-command': { type: 'string' },
+      update: { type: 'boolean', default: false },
+    },
+  });
+  const log = (line: string): void => io.stderr(`${line}\n`);
+  const real = await realServer(values, log);
   try {
-    const { values, positionals } = parseArgs({
-      args: argv,
-      options: {
-        'hal-mcp': { type: 'string' },
-        'server-command': { type: 'string' },
-        update: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-      allowPositionals: true,
-    });
-    if (values.help) {
-      process.stdout.write(HELP);
-      return 0;
-    }
-    if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
-    real = await realServer(values, log);
     const cases = conformanceCases();
     log(`conformance: ${cases.length} cases against the real server (${real.command.join(' ')})…`);
     const theirs = await observeServer(real.command, cases);
@@ -85,33 +84,27 @@ export async function conformanceMain(argv: string[]): Promise<number> {
     const live = compareObservations(theirs, ours);
     if (live.length > 0) {
       failed = true;
-      process.stdout.write(`The kit's HAL server differs from the real one in ${live.length} place(s):\n${formatDifferences(live, 'real', 'kit ')}\n`);
+      io.stdout(`The kit's HAL server differs from the real one in ${live.length} place(s):\n${formatDifferences(live, 'real', 'kit ')}\n`);
     } else {
-      process.stdout.write(`Identical: ${cases.length} cases, every answer and every request that reached the mock.\n`);
+      io.stdout(`Identical: ${cases.length} cases, every answer and every request that reached the mock.\n`);
     }
     if (values.update) {
       const fixture: ConformanceFixture = { server: 'hal-mcp 1.0.14', node: process.version, observations: theirs };
       await writeFileAtomic(FIXTURE_PATH, `${JSON.stringify(fixture, null, 2)}\n`);
-      process.stdout.write(`Recorded the real server's answers in ${path.relative(process.cwd(), FIXTURE_PATH)}.\n`);
+      io.stdout(`Recorded the real server's answers in ${path.relative(process.cwd(), FIXTURE_PATH)}.\n`);
     } else {
       const stale = compareObservations(readFixture().observations, theirs);
       if (stale.length > 0) {
         failed = true;
-        process.stdout.write(
+        io.stdout(
           `The recorded fixture no longer matches the real server in ${stale.length} place(s) ` +
             `(re-record with npm run conformance -- --update):\n${formatDifferences(stale, 'fixture', 'real   ')}\n`,
         );
       }
     }
     return failed ? 1 : 0;
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof RealHalError || error instanceof CommandLineError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      process.stderr.write(`conformance: ${(error as Error).message}\n`);
-      return 2;
-    }
-    throw error;
   } finally {
-    await real?.dispose();
+    await real.dispose();
   }
 }
 

@@ -7,6 +7,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { startMockHal, type MockHal } from '../../mock-hal/index.ts';
+import { SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
 import { CONFORMANCE_KEY, MOCK_TOKEN, PROFILES, REFUSED_TOKEN, type ConformanceCase, type ProfileName } from './cases.ts';
 
 export interface SeenRequest {
@@ -139,7 +140,7 @@ async function observeCase(client: Client, testCase: ConformanceCase): Promise<O
     // A held request is journaled once its socket has closed, a moment after the close.
     if (testCase.hangs) await until(async () => (await mock.requests()).length > 0, `${testCase.id}: the journal entry`);
     const requests = (await mock.requests()).map(({ method, path, query, headers, body }) => ({ method, path, query, headers, body }));
-    const healthAnswer = requests.some((request) => request.path === '/health');
+    const healthAnswer = requests.some((request) => request.path === SMOKE_ROUTES.health.path);
     return normalise({ id: testCase.id, answer: seen, requests }, mock, refused, healthAnswer);
   } finally {
     await mock.close();

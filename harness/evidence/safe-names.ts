@@ -4,7 +4,6 @@ import { extname } from 'node:path';
 
 // Characters GitHub's upload-artifact (and Windows file systems) reject, plus path
 // separators and every other control character, which would break the layout.
-// eslint-disable-next-line no-control-regex
 const UNSAFE_CHARS = /[:"<>|*?\\/\u0000-\u001f\u007f]/g;
 /** Leaves room for the "-NN" a collision adds within the usual 255-byte name limit. */
 const MAX_NAME_BYTES = 200;
@@ -12,8 +11,8 @@ const MAX_NAME_BYTES = 200;
 /** A file name CI artifact uploaders accept; the same input always gives the same output. */
 export function safeFileName(name: string): string {
   let safe = name.replace(UNSAFE_CHARS, '-');
-  // Leading/trailing dots and spaces: hidden files, and names Windows silently trims.
-  safe = safe.replace(/^[. ]+/, (m) => '-'.repeat(m.length)).replace(/[. ]+$/, (m) => '-'.repeat(m.length));
+  // Leading dots and spaces: hidden files, and names Windows silently trims.
+  safe = safe.replace(/^[. ]+/, (m) => '-'.repeat(m.length));
   if (safe === '') safe = 'unnamed';
   if (Buffer.byteLength(safe) > MAX_NAME_BYTES) {
     const ext = extOf(safe);
@@ -29,7 +28,8 @@ export function safeFileName(name: string): string {
     }
     safe = stem + ext;
   }
-  return safe;
+  // Trailing ones after the cut, which can end the name on one.
+  return safe.replace(/[. ]+$/, (m) => '-'.repeat(m.length));
 }
 
 function extOf(name: string): string {

@@ -1,24 +1,16 @@
-// The secret values the kit must never write: the values of HAL_SECRET_ variables,
-// hidden by the hermetic shims in what they log. (hal-mcp's own rules: hal-secrets.ts.)
+// Which values the kit must never write: the values of HAL_SECRET_ variables, hidden by
+// the hermetic shims in what they log. How they are hidden is the contract's one
+// redaction rule (common/hal-contract/redact.ts); hal-mcp's own rules: hal-secrets.ts.
+import { REDACTED, redact, secretsToHide } from '../../common/hal-contract/redact.ts';
 
+export { REDACTED, redact };
 export const SECRET_ENV_PREFIX = 'HAL_SECRET_';
-export const REDACTED = '[REDACTED]';
 
-/**
- * The non-empty values of every HAL_SECRET_ variable, longest first so that a
- * secret containing another is redacted whole rather than leaving a tail.
- */
+/** The distinct non-empty values of every HAL_SECRET_ variable and of `extra`, longest first. */
 export function secretValues(env: NodeJS.ProcessEnv, extra: Iterable<string> = []): string[] {
-  const values = new Set<string>();
+  const values: string[] = [];
   for (const [key, value] of Object.entries(env)) {
-    if (key.startsWith(SECRET_ENV_PREFIX) && value) values.add(value);
+    if (key.startsWith(SECRET_ENV_PREFIX) && value) values.push(value);
   }
-  for (const value of extra) if (value) values.add(value);
-  return [...values].sort((a, b) => b.length - a.length);
-}
-
-export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) out = out.replaceAll(secret, REDACTED);
-  return out;
+  return secretsToHide([...values, ...extra]);
 }

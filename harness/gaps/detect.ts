@@ -22,10 +22,12 @@ import {
   SMOKE,
   smokeRuns,
   type GapsOptions,
+  type GapProbeRun,
   type GapsResult,
   type Probes,
 } from './model.ts';
 import { checkOf, loadRun } from './probe-runs.ts';
+import { manifestCallsOf } from '../checks/manifest-path.ts';
 
 /** Probe flows whose script the repository has. */
 export function availableFlows(repo: string): Flow[] {
@@ -84,10 +86,7 @@ export async function detectGaps(options: GapsOptions = {}): Promise<GapsResult>
     flows,
   };
   const smokeFlows = SMOKE.filter((flow) => flows.includes(flow));
-  const unreached = smokeRuns(probes.on).filter(
-    (run) => run.scenario === ERROR_BODIES && run.journal.length === 0 && /ran without --manifest-path/.test(checkOf(run, 'manifest-path')?.message ?? ''),
-  );
-  if (unreached.length > 0) {
+  if (needsRootManifest(probes.on)) {
     const rootManifest = await runWithRootManifest(repo, { ...common, flows: smokeFlows, pairId: `${base}-gaps-root-manifest` });
     reports.push({ name: 'root-manifest', report: rootManifest });
     probes.rootManifest = rootManifest.runs.map((run) => loadRun(run, 'root-manifest'));
@@ -103,6 +102,17 @@ export async function detectGaps(options: GapsOptions = {}): Promise<GapsResult>
     judgeSecretLeak(probes),
   ];
   return { ok: gaps.every((gap) => gap.state !== 'present'), gaps, probes: reports };
+}
+
+/**
+ * Whether the error-bodies runs reached no API because cargo ran without --manifest-path,
+ * as the manifest-path check's `seen` shows: only such a call looks for a Cargo.toml from
+ * the root (one naming another manifest would not), so only then does a root one help.
+ */
+export function needsRootManifest(runs: readonly GapProbeRun[]): boolean {
+  return smokeRuns(runs).some(
+    (run) => run.scenario === ERROR_BODIES && run.journal.length === 0 && manifestCallsOf(checkOf(run, 'manifest-path')).some((call) => call.manifest === null),
+  );
 }
 
 /**

@@ -1,7 +1,7 @@
 // One harness call with a fault injected through BASH_ENV: prepares the fault, runs the
 // scripts with it, keeps the fault file and its log in the bundle, and removes the rest.
 import { join } from 'node:path';
-import { writeFileAtomic } from '../evidence/evidence.ts';
+import { writeFileAtomic } from '../../common/atomic-files.ts';
 import { prepareFault, type FaultEvent, type FaultRequest } from '../run/fault-injection.ts';
 import { readFileSync } from 'node:fs';
 import { runHarness, type HarnessOptions } from '../run/runner.ts';

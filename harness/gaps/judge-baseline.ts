@@ -31,6 +31,8 @@ export function judgeBaselineFault(runs: readonly GapProbeRun[], probes: Probes)
   }
   const own = ended === undefined ? null : Number(ended.detail);
   const fields = planFields(plan);
+  // The "- Status:" line of the audit's own report is what this probe is about (the scripts'
+  // output, not the harness's wording), so reading its text is meant.
   const report = fields.artifact === null ? null : baselineReportStatus(evidenceFileText(plan, fields.artifact));
   if (own !== 0 || report === 'failed') {
     return {

@@ -1,6 +1,9 @@
 // The judges of the gaps the HAL smoke shows in its exit status, artifacts and cargo
 // calls: hal-failure-propagation, artifact-on-failure, manifest-path, graphql-escaping.
-import { GRAPHQL_PING_QUERY } from '../checks/checks.ts';
+import { artifactProblemsOf, describeArtifactProblem, type ArtifactProblemKind } from '../checks/artifacts.ts';
+import { GRAPHQL_PING_QUERY, type GraphqlEscapingReason } from '../checks/graphql-escaping.ts';
+import { reasonOf } from '../checks/index.ts';
+import type { ManifestPathReason } from '../checks/manifest-path.ts';
 import { HEALTHY, NO_SMOKE, OFFLINE, smokeRuns, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';
 import { checkOf, fact, failed, fromCheck, reportedStatus } from './probe-runs.ts';
 
@@ -32,13 +35,12 @@ export function judgeFailurePropagation(probes: Probes): GapVerdict {
   );
 }
 
-/** Problems the `artifacts` check words for a capture listed though it failed, fell back or was never written. */
-const ARTIFACT_GAP_PROBLEM = [
-  / is listed but does not exist$/,
-  / is listed but empty$/,
-  / is listed but holds the synthetic fallback body/,
-  / is listed although \S+ is in failed_checks$/,
-];
+/**
+ * The `artifacts` problems of a capture listed though it failed, fell back or was never
+ * written. Not failed-call-listed: a capture of a check the scripts judged passed although
+ * the mock answered an error is status-by-body's evidence, not this gap's.
+ */
+const ARTIFACT_GAP_KINDS: readonly ArtifactProblemKind[] = ['missing', 'empty', 'fallback-body', 'failed-check-listed'];
 
 export function judgeArtifactOnFailure(probes: Probes): GapVerdict {
   const id = 'artifact-on-failure';
@@ -48,8 +50,8 @@ export function judgeArtifactOnFailure(probes: Probes): GapVerdict {
   if (judged.length === 0) return verdict(id, 'not-testable', 'no validate or audit run wrote telemetry, so no artifact list could be read', []);
   const evidence = judged.flatMap((run) => {
     if (!failed(run, 'artifacts')) return [];
-    const problems = (checkOf(run, 'artifacts')?.message ?? '').split('; ').filter((problem) => ARTIFACT_GAP_PROBLEM.some((pattern) => pattern.test(problem)));
-    return problems.length > 0 ? [fromCheck(run, 'artifacts', problems.join('; '))] : [];
+    const problems = artifactProblemsOf(checkOf(run, 'artifacts')).filter((problem) => ARTIFACT_GAP_KINDS.includes(problem.kind));
+    return problems.length > 0 ? [fromCheck(run, 'artifacts', problems.map(describeArtifactProblem).join('; '))] : [];
   });
   if (evidence.length > 0) return verdict(id, 'present', 'captures of failed, fallen-back or unwritten checks are listed as artifacts', evidence);
   const decisive = judged.filter((run) => run.scenario !== HEALTHY);
@@ -62,13 +64,14 @@ export function judgeArtifactOnFailure(probes: Probes): GapVerdict {
   );
 }
 
-const MANIFEST_GAP_PROBLEM = /ran without --manifest-path|cargo ran with --manifest-path /;
+/** A cargo call without the configured manifest; not a smoke that ran no cargo at all (hal-reached's matter). */
+const MANIFEST_GAP_REASONS: readonly ManifestPathReason[] = ['missing-flag', 'other-manifest'];
 
 export function judgeManifestPath(probes: Probes): GapVerdict {
   const id = 'manifest-path';
   const runs = smokeRuns([...probes.on, ...probes.off]);
   if (runs.length === 0) return verdict(id, 'not-testable', NO_SMOKE, []);
-  const wrong = runs.filter((run) => failed(run, 'manifest-path') && MANIFEST_GAP_PROBLEM.test(checkOf(run, 'manifest-path')?.message ?? ''));
+  const wrong = runs.filter((run) => MANIFEST_GAP_REASONS.includes(reasonOf(run.report.checks, 'manifest-path') as ManifestPathReason));
   if (wrong.length > 0) return verdict(id, 'present', 'the HAL smoke runs cargo without the configured --manifest-path', wrong.map((run) => fromCheck(run, 'manifest-path')));
   const passed = runs.filter((run) => checkOf(run, 'manifest-path')?.status === 'passed');
   if (passed.length === 0) {
@@ -77,9 +80,16 @@ export function judgeManifestPath(probes: Probes): GapVerdict {
   return verdict(id, 'closed', 'every cargo call of the HAL smoke passed the configured --manifest-path', [fromCheck(passed[0] as ProbeRun, 'manifest-path')]);
 }
 
+/** graphql_ping reached the mock, but not as the JSON query the scripts mean to send. */
+const ARRIVED_MALFORMED: readonly GraphqlEscapingReason[] = ['body-not-json', 'wrong-query'];
+
 type ArgsVerdict = { found: false } | { found: true; ok: boolean; message: string };
 
-/** The graphql_ping args the guardrail handed call_tool, as the cargo shim logged them. */
+/**
+ * The graphql_ping args the guardrail handed call_tool, as the cargo shim logged them. Reading
+ * the scripts' own argv (the url they name, the body they built) is the point of this probe,
+ * so matching its text here is meant: it is not the harness's wording.
+ */
 function graphqlArgs(run: ProbeRun): ArgsVerdict {
   for (const call of run.shimCalls) {
     if (call.shim !== 'cargo') continue;
@@ -119,7 +129,7 @@ export function judgeGraphqlEscaping(probes: Probes): GapVerdict {
   for (const run of runs) {
     const check = checkOf(run, 'graphql-escaping');
     const args = graphqlArgs(run);
-    if (check?.status === 'failed' && run.journal.some((entry) => entry.check === 'graphql_ping')) {
+    if (ARRIVED_MALFORMED.includes(reasonOf(run.report.checks, 'graphql-escaping') as GraphqlEscapingReason)) {
       present.push(fromCheck(run, 'graphql-escaping'));
     } else if (args.found && !args.ok) {
       present.push(...(check?.status === 'failed' ? [fromCheck(run, 'graphql-escaping')] : []), fact(run, args.message));

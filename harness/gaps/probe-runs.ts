@@ -1,11 +1,8 @@
-// What one probe run left, read back from its evidence folder: the run's checks, its
-// telemetry, the mock's journal, the shim log and the manifest. Shared by `gaps` and
-// `knobs`, which decide their rows from these facts.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+// What one probe run left, read back from its evidence folder (through the bundle
+// reader): the run's checks, its telemetry, the mock's journal, the shim log and the
+// manifest. Shared by `gaps` and `knobs`, which decide their rows from these facts.
 import type { JournalEntry } from '../../mock-hal/index.ts';
-import type { RunManifest } from '../evidence/evidence.ts';
-import { parseShimLog } from '../run/runner.ts';
+import { readRunFileText, readRunFolder, type BundleManifest, type BundleProblem } from '../evidence/bundle-reader.ts';
 import type { CheckId, CheckResult, Flow, RunReport, ShimCall } from '../run/types.ts';
 
 export interface ProbeRun<P extends string = string> {
@@ -18,7 +15,9 @@ export interface ProbeRun<P extends string = string> {
   journal: JournalEntry[];
   shimCalls: ShimCall[];
   /** The run's manifest.json (null when it could not be read). */
-  manifest: RunManifest | null;
+  manifest: BundleManifest | null;
+  /** What was missing or malformed in the run folder; a row built on it may lack a fact. */
+  problems: BundleProblem[];
 }
 
 /** One fact that decided a row: a check of one probe run, or something read from that run's evidence. */
@@ -32,29 +31,20 @@ export interface ProbeEvidence<P extends string = string> {
   evidenceDir: string;
 }
 
-export function readJson(path: string): unknown {
-  try {
-    return JSON.parse(readFileSync(path, 'utf8'));
-  } catch {
-    return null;
-  }
-}
-
 export function loadRun<P extends string>(report: RunReport, probe: P): ProbeRun<P> {
-  const dir = report.evidenceDir;
-  const manifest = readJson(join(dir, 'manifest.json')) as RunManifest | null;
-  const telemetry = typeof manifest?.telemetry === 'string' ? readJson(join(dir, manifest.telemetry)) : null;
-  const journal = readJson(join(dir, 'journal.json'));
+  const folder = readRunFolder(report.evidenceDir);
+  const telemetry = folder.telemetry?.parsed ? folder.telemetry.value : null;
   return {
     probe,
     report,
     scenario: report.scenario,
     flow: report.flow,
-    timedOut: manifest?.timedOut === true,
+    timedOut: folder.manifest?.timedOut === true,
     telemetry: telemetry !== null && typeof telemetry === 'object' && !Array.isArray(telemetry) ? (telemetry as Record<string, unknown>) : null,
-    journal: Array.isArray(journal) ? (journal as JournalEntry[]) : [],
-    shimCalls: parseShimLog(join(dir, 'shim-log.jsonl')),
-    manifest: manifest !== null && typeof manifest === 'object' ? manifest : null,
+    journal: folder.journal ?? [],
+    shimCalls: folder.shimCalls,
+    manifest: folder.manifest,
+    problems: folder.problems,
   };
 }
 
@@ -134,11 +124,7 @@ export function repoRoots(run: ProbeRun): string[] {
 export function evidenceFileText(run: ProbeRun, originalPath: string): string | null {
   const file = run.manifest?.files.find((entry) => entry.source === originalPath || (entry.repoPath !== undefined && originalPath.endsWith(`/${entry.repoPath}`)));
   if (!file) return null;
-  try {
-    return readFileSync(join(run.report.evidenceDir, file.name), 'utf8');
-  } catch {
-    return null;
-  }
+  return readRunFileText(run.report.evidenceDir, file.name).text;
 }
 
 /** The "- Status: X" line of a baseline report (interfaces doc, section 1). */

@@ -2,7 +2,7 @@
 // journal, the shim log) and, for probes with a fault, the fault log, and says holds,
 // broken or not-testable with the facts that decided it.
 import { basename, resolve } from 'node:path';
-import { manifestOf } from '../checks/checks.ts';
+import { describeWrongCalls, manifestCallsOf, manifestOf } from '../checks/manifest-path.ts';
 import { BASELINE_AUDIT_SCRIPT, PLAN_SCRIPT, eventsOfRun, type FaultEvent } from '../run/fault-injection.ts';
 import { NO_SMOKE, missingScript } from '../gaps/model.ts';
 import { checkOf, exitText, fact, fromCheck, halSummary, planFields, repoRoots, scenarioStatus } from '../gaps/probe-runs.ts';
@@ -156,7 +156,9 @@ export function judgeManifestDefault(ctx: KnobContext): KnobRow {
   if (check?.status === 'passed') {
     return row(id, 'holds', `with SPEC_OPS_CARGO_MANIFEST unset, every cargo call passed --manifest-path ${DEFAULT_MANIFEST}`, [unsetFact, fromCheck(run, 'manifest-path')]);
   }
-  return row(id, 'broken', `with SPEC_OPS_CARGO_MANIFEST unset, cargo did not run with --manifest-path ${DEFAULT_MANIFEST}: ${check?.message ?? 'no manifest-path check'}`, [
+  // The calls the check saw, worded from its data; its message only when it saw none (it then says why).
+  const wrongCalls = describeWrongCalls(manifestCallsOf(check), DEFAULT_MANIFEST);
+  return row(id, 'broken', `with SPEC_OPS_CARGO_MANIFEST unset, cargo did not run with --manifest-path ${DEFAULT_MANIFEST}: ${wrongCalls || check?.message || 'no manifest-path check'}`, [
     unsetFact,
     fromCheck(run, 'manifest-path'),
   ]);

@@ -14,6 +14,17 @@ export function runPassed(run: RunReport): boolean {
   return failedChecks(run).length === 0;
 }
 
+/** `exit-code (zero-exit)`: the check and its reason code, as the reports name a failure. */
+export function checkWithReason(check: CheckResult): string {
+  return `${check.id} (${check.detail.reason})`;
+}
+
+/** A detail value as one line of JSON, cut at `max` characters (seen can hold whole telemetry issue lists). */
+export function detailJson(value: unknown, max = 2000): string {
+  const text = JSON.stringify(value) ?? 'null';
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
 export interface CheckCounts {
   passed: number;
   failed: number;

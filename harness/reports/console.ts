@@ -1,7 +1,7 @@
 // Plain-text output for a terminal: a live line per finished run and a closing table.
 // No colour, so it reads the same in CI logs and when piped.
 import type { HarnessReport, RunReport } from '../run/types.ts';
-import { countChecks, failedChecks, formatDuration, formatExit, runLabel, runPassed } from './common.ts';
+import { checkWithReason, countChecks, failedChecks, formatDuration, formatExit, runLabel, runPassed } from './common.ts';
 
 /** Columns are measured in code points; scenario and check names are ASCII in practice. */
 function width(text: string): number {
@@ -28,7 +28,8 @@ export function formatTable(header: readonly string[], rows: readonly (readonly 
 /** The live line printed as each run finishes. */
 export function formatProgressLine(run: RunReport): string {
   const counts = countChecks(run.checks);
-  const failed = failedChecks(run).map((check) => check.id);
+  // The reason code says which way a check failed without the whole message.
+  const failed = failedChecks(run).map(checkWithReason);
   const verdict = runPassed(run) ? 'ok  ' : 'FAIL';
   const tail = failed.length > 0 ? `: ${failed.join(', ')}` : '';
   return (

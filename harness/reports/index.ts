@@ -9,7 +9,8 @@ export { buildJsonReport, renderJsonReport, writeJsonReport, type JsonReport } f
 export { escapeXmlAttr, escapeXmlText, renderJunit, toXmlChars, writeJunitReport } from './junit.ts';
 export { mdCode, mdText, renderMarkdown, writeMarkdownReport } from './markdown.ts';
 export { formatProgressLine, formatTable, renderConsoleSummary } from './console.ts';
-export { countChecks, failedChecks, runLabel, runPassed } from './common.ts';
+export { checkWithReason, countChecks, detailJson, failedChecks, runLabel, runPassed } from './common.ts';
+export { HarnessReportSchema, RunReportSchema, CheckResultSchema, jsonPath } from './report-schema.ts';
 
 export const REPORT_FILE_NAMES = { json: 'report.json', junit: 'junit.xml', markdown: 'summary.md' } as const;
 

@@ -1,48 +1,20 @@
-// The machine-readable report: the HarnessReport with a fixed key order and nothing else,
+// The machine-readable report: the HarnessReport passed through its zod schema
+// (report-schema.ts), so every field the schema names is kept, check `detail` and the
+// user's `environment` included, and the key order is the schema's (documented there),
 // so other tools can diff two reports.
-import { writeFileAtomic } from '../evidence/evidence.ts';
-import type { CheckResult, HarnessReport } from '../run/types.ts';
+import { writeFileAtomic } from '../../common/atomic-files.ts';
+import type { HarnessReport } from '../run/types.ts';
+import { HarnessReportSchema } from './report-schema.ts';
 
-export interface JsonReport {
-  ok: boolean;
-  specId: string;
-  pairId: string;
-  bundleDir: string;
-  notes: string[];
-  runs: {
-    scenario: string;
-    phase?: string;
-    flow: string;
-    exitCode: number | null;
-    durationMs: number;
-    evidenceDir: string;
-    matrixIndex?: number;
-    status?: string | null;
-    expectedStatus?: 'passed' | 'failed';
-    checks: Pick<CheckResult, 'id' | 'status' | 'ok' | 'message'>[];
-  }[];
-}
+/** report.json is exactly a HarnessReport; the name stays for callers that know it by it. */
+export type JsonReport = HarnessReport;
 
+/**
+ * The report as report.json holds it. Throws when the report breaks the schema (a check
+ * without detail, a status that contradicts ok): a bug to fix, not a report to write.
+ */
 export function buildJsonReport(report: HarnessReport): JsonReport {
-  return {
-    ok: report.ok,
-    specId: report.specId,
-    pairId: report.pairId,
-    bundleDir: report.bundleDir,
-    notes: [...report.notes],
-    runs: report.runs.map((run) => ({
-      scenario: run.scenario,
-      ...(run.phase !== undefined ? { phase: run.phase } : {}),
-      flow: run.flow,
-      exitCode: run.exitCode,
-      durationMs: run.durationMs,
-      evidenceDir: run.evidenceDir,
-      ...(run.matrixIndex !== undefined ? { matrixIndex: run.matrixIndex } : {}),
-      ...(run.status !== undefined ? { status: run.status } : {}),
-      ...(run.expectedStatus !== undefined ? { expectedStatus: run.expectedStatus } : {}),
-      checks: run.checks.map(({ id, status, ok, message }) => ({ id, status, ok, message })),
-    })),
-  };
+  return HarnessReportSchema.parse(report);
 }
 
 export function renderJsonReport(report: HarnessReport): string {

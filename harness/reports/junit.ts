@@ -1,7 +1,7 @@
 // JUnit XML, the format CI test tabs understand: a suite per run, a test case per check.
-import { writeFileAtomic } from '../evidence/evidence.ts';
+import { writeFileAtomic } from '../../common/atomic-files.ts';
 import type { HarnessReport, RunReport } from '../run/types.ts';
-import { countChecks, runLabel } from './common.ts';
+import { countChecks, detailJson, runLabel } from './common.ts';
 
 // Everything outside XML 1.0's Char production. Lone surrogates match here too under /u.
 const NOT_XML_CHAR = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
@@ -79,10 +79,10 @@ function renderSuite(specId: string, run: RunReport): string {
   for (const check of run.checks) {
     const open = `    <testcase${attrs({ name: check.id, classname, time: '0' })}`;
     if (check.status === 'failed') {
+      // CI tools group failures by type: the reason code groups them by what went wrong.
+      const body = [check.message, '', `reason: ${check.detail.reason}`, `expected: ${detailJson(check.detail.expected)}`, `seen: ${detailJson(check.detail.seen)}`].join('\n');
       lines.push(`${open}>`);
-      lines.push(
-        `      <failure${attrs({ message: shortAttr(check.message), type: 'check-failed' })}>${escapeXmlText(check.message)}</failure>`,
-      );
+      lines.push(`      <failure${attrs({ message: shortAttr(check.message), type: check.detail.reason })}>${escapeXmlText(body)}</failure>`);
       lines.push('    </testcase>');
     } else if (check.status === 'not-applicable') {
       lines.push(`${open}>`);

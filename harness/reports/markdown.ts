@@ -1,5 +1,5 @@
 // The Markdown summary, written for a CI job summary or a pull-request comment.
-import { writeFileAtomic } from '../evidence/evidence.ts';
+import { writeFileAtomic } from '../../common/atomic-files.ts';
 import { CHECK_IDS, type CheckResult, type HarnessReport, type RunReport } from '../run/types.ts';
 import { failedChecks, formatDuration, formatExit, runLabel } from './common.ts';
 
@@ -72,7 +72,7 @@ export function renderMarkdown(report: HarnessReport): string {
   } else {
     for (const run of failedRuns) {
       for (const check of failedChecks(run)) {
-        out.push(`- **${mdText(runLabel(run))} · ${run.flow}** ${mdCode(check.id)}: ${mdText(check.message)}`);
+        out.push(`- **${mdText(runLabel(run))} · ${run.flow}** ${mdCode(check.id)} (${mdCode(check.detail.reason)}): ${mdText(check.message)}`);
       }
     }
   }

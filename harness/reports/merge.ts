@@ -6,7 +6,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport } from './index.ts';
 import { addTransitions } from '../run/runner.ts';
-import { CHECK_IDS, FLOWS, type HarnessReport, type RunReport } from '../run/types.ts';
+import type { HarnessReport, RunReport, UserEnvironmentReport } from '../run/types.ts';
+import { HarnessReportSchema, jsonPath } from './report-schema.ts';
 
 export const MERGE_USAGE = `Usage: guardrail-harness merge [--report-json FILE] [--junit FILE] [--markdown FILE] REPORT.json...
 
@@ -16,35 +17,6 @@ Exit status: 0 every check holds, 1 some check failed, 2 the reports could not b
 `;
 
 export class MergeError extends Error {}
-
-const checkSchema = z.object({
-  id: z.enum(CHECK_IDS),
-  status: z.enum(['passed', 'failed', 'not-applicable']),
-  ok: z.boolean().nullable(),
-  message: z.string(),
-});
-
-const reportSchema = z.object({
-  ok: z.boolean(),
-  specId: z.string(),
-  pairId: z.string(),
-  bundleDir: z.string(),
-  notes: z.array(z.string()),
-  runs: z.array(
-    z.object({
-      scenario: z.string(),
-      phase: z.string().optional(),
-      flow: z.enum(FLOWS),
-      exitCode: z.int().nullable(),
-      durationMs: z.number(),
-      evidenceDir: z.string(),
-      matrixIndex: z.int().min(0).optional(),
-      status: z.string().nullable().optional(),
-      expectedStatus: z.enum(['passed', 'failed']).optional(),
-      checks: z.array(checkSchema),
-    }),
-  ),
-});
 
 async function readReport(path: string): Promise<HarnessReport> {
   let text: string;
@@ -59,12 +31,23 @@ async function readReport(path: string): Promise<HarnessReport> {
   } catch (error) {
     throw new MergeError(`${path}: not valid JSON (${(error as Error).message}); pass the report.json of each shard`);
   }
-  const parsed = reportSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new MergeError(`${path}: not a guardrail-harness JSON report (${issue?.path.join('.') || '(document)'}: ${issue?.message})`);
-  }
-  return parsed.data as HarnessReport;
+  const parsed = HarnessReportSchema.safeParse(data);
+  if (!parsed.success) throw new MergeError(shardProblem(path, parsed.error.issues));
+  return parsed.data;
+}
+
+/** At most this many schema problems are named; the first usually says it all. */
+const SHOWN_ISSUES = 3;
+
+/** Names the file, the JSON path of each problem and what to do about it. */
+export function shardProblem(path: string, issues: readonly z.core.$ZodIssue[]): string {
+  const shown = issues.slice(0, SHOWN_ISSUES).map((issue) => `${jsonPath(issue.path)}: ${issue.message}`);
+  const more = issues.length > SHOWN_ISSUES ? `; and ${issues.length - SHOWN_ISSUES} more` : '';
+  return (
+    `${path} is not a report.json this guardrail-harness can merge (${shown.join('; ')}${more}). ` +
+    'Pass the report.json each shard wrote (guardrail-harness run --shard I/N --report-json FILE), written by this same version of ' +
+    'guardrail-harness; re-run a shard that an older or newer version wrote.'
+  );
 }
 
 export function mergeReports(reports: readonly HarnessReport[]): HarnessReport {
@@ -81,14 +64,36 @@ export function mergeReports(reports: readonly HarnessReport[]): HarnessReport {
   }
   runs.sort((a, b) => (a.matrixIndex ?? 0) - (b.matrixIndex ?? 0));
   addTransitions(runs);
+  const environment = mergeEnvironments(reports.flatMap((report) => (report.environment ? [report.environment] : [])));
   return {
     ok: runs.every((run) => run.checks.every((check) => check.ok !== false)),
     specId: first.specId,
     pairId: reports.map((report) => report.pairId).join('+'),
     bundleDir: dirname(first.bundleDir),
     notes: [...new Set(reports.flatMap((report) => report.notes)), `merged ${reports.length} report${reports.length === 1 ? '' : 's'}`],
+    ...(environment ? { environment } : {}),
     runs,
   };
+}
+
+/**
+ * The shards of one run got the same --env settings, so `set` is normally one list many
+ * times over: each setting is kept once, in first-seen order. `overridden` lists each
+ * variable once with the runs of every shard.
+ */
+export function mergeEnvironments(environments: readonly UserEnvironmentReport[]): UserEnvironmentReport | undefined {
+  if (environments.length === 0) return undefined;
+  const set = new Map<string, UserEnvironmentReport['set'][number]>();
+  const overridden = new Map<string, Set<string>>();
+  for (const environment of environments) {
+    for (const setting of environment.set) set.set(JSON.stringify([setting.name, setting.value, setting.source]), setting);
+    for (const { name, runs } of environment.overridden) {
+      const mine = overridden.get(name) ?? new Set<string>();
+      for (const run of runs) mine.add(run);
+      overridden.set(name, mine);
+    }
+  }
+  return { set: [...set.values()], overridden: [...overridden].map(([name, runs]) => ({ name, runs: [...runs] })) };
 }
 
 export async function mergeMain(args: string[], io: { stdout: (text: string) => void }): Promise<number> {

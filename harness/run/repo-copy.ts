@@ -1,7 +1,7 @@
 // Each run gets its own copy of the guardrail repository, committed into a fresh
 // git repository so that plan sees a clean tree and nothing touches the user's checkout.
 import { execFile } from 'node:child_process';
-import { cp, mkdir, readdir, stat } from 'node:fs/promises';
+import { cp, lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -58,13 +58,18 @@ export async function snapshotRepository(source: string, dest: string): Promise<
   for (const file of files) {
     const from = join(root, file);
     // A tracked file deleted in the work tree is simply absent from the snapshot.
-    const info = await stat(from).catch(() => null);
-    if (!info?.isFile()) continue;
+    const info = await lstat(from).catch(() => null);
+    if (info === null || !(info.isFile() || info.isSymbolicLink())) continue;
     await mkdir(dirname(join(dest, file)), { recursive: true });
-    await cp(from, join(dest, file), { preserveTimestamps: true });
+    // A link is copied as the link git tracks: a relative one keeps pointing inside the
+    // copy, never (made absolute) back into the user's checkout.
+    await cp(from, join(dest, file), { preserveTimestamps: true, verbatimSymlinks: true });
   }
   await git(dest, 'init', '-q');
-  await git(dest, 'add', '-A');
+  // -f: every copied file is committed, even one the repository's own .gitignore matches
+  // (tracked-but-ignored, or any file of a folder that is not a git root); otherwise each
+  // run's changedFiles would report it as produced by the run.
+  await git(dest, 'add', '-A', '-f');
   await git(dest, 'commit', '-q', '--no-verify', '--allow-empty', '-m', 'guardrail-harness snapshot');
 }
 

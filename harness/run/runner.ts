@@ -9,7 +9,7 @@ import { REFERENCE_GUARDRAILS_DIR } from '../../common/package-root.ts';
 import type { Scenario } from '../../mock-hal/index.ts';
 import { DEFAULT_SCENARIOS_DIR } from '../../mock-hal/index.ts';
 import { startMockHal, toScenario, type MockHalHandle } from '../../mock-hal/index.ts';
-import { checkTransition, expectedStatus, judgeRun } from '../checks/checks.ts';
+import { checkTransition, expectedStatus, judgeRun, notApplicableTransition } from '../checks/index.ts';
 import { createBundle, writeRunEvidence, type PairRunInput } from '../evidence/evidence.ts';
 import { runGuardrailProcess } from './guardrail-process.ts';
 import { HARNESS_GIT_ENV, changedFiles, cloneSnapshot, snapshotRepository } from './repo-copy.ts';
@@ -21,7 +21,6 @@ import {
   CHECK_IDS,
   SMOKE_FLOWS,
   STAGE_OF_FLOW,
-  type CheckResult,
   type EnvSetting,
   type Flow,
   type HarnessReport,
@@ -260,10 +259,6 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
     await mock.close();
     await removeScratch(workDir);
   }
-}
-
-function notApplicableTransition(message: string): CheckResult {
-  return { id: 'transition', status: 'not-applicable', ok: null, message };
 }
 
 /**

@@ -33,34 +33,18 @@ export const CHECK_IDS = [
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 
-export type CheckStatus = 'passed' | 'failed' | 'not-applicable';
-
-export interface CheckResult {
-  id: CheckId;
-  status: CheckStatus;
-  /** true when passed, false when failed, null when the check does not apply. */
-  ok: boolean | null;
-  /** Says what was expected and what was seen. */
-  message: string;
-  /** The same in structured form, for tools: what was expected, what was seen, and a reason code. */
-  detail?: { expected?: unknown; seen?: unknown; reason?: string };
-}
-
-/** A variable the user set for the scripts (--env KEY=VALUE or a line of --env-file). */
-export interface EnvSetting {
-  name: string;
-  value: string;
-  /** Where it came from: "--env", or "FILE:LINE" for --env-file. */
-  source: string;
-}
-
-/** What report.json and the console say about the user's variables. */
-export interface UserEnvironmentReport {
-  /** Every variable the user set, in the order applied (last wins); values of secrets are [REDACTED]. */
-  set: EnvSetting[];
-  /** Harness variables the user's replaced, with the runs where the harness had set them. */
-  overridden: { name: string; runs: string[] }[];
-}
+// The report shapes (check results, runs, the whole report, the user's environment) are
+// zod schemas in harness/reports/report-schema.ts; these are their inferred types. Only
+// types are re-exported, so the schema module can import the constants above without a cycle.
+export type {
+  CheckDetail,
+  CheckResult,
+  CheckStatus,
+  EnvSetting,
+  HarnessReport,
+  RunReport,
+  UserEnvironmentReport,
+} from '../reports/report-schema.ts';
 
 /** One line of the hermetic shim log (JSON Lines). */
 export interface ShimCall {
@@ -103,32 +87,6 @@ export interface RunRecord {
   baseline?: { forcedFail: boolean; allowFail: boolean };
   /** The variables the user set for the scripts (--env, --env-file), as the scripts got them. */
   userEnv?: Record<string, string>;
-}
-
-export interface RunReport {
-  scenario: string;
-  phase?: string;
-  flow: Flow;
-  exitCode: number | null;
-  durationMs: number;
-  evidenceDir: string;
-  checks: CheckResult[];
-  /** Position in the whole (unsharded) run matrix, so merged shards keep pair order. */
-  matrixIndex?: number;
-  /** Status the telemetry reported, and the one a correct guardrail reports. */
-  status?: string | null;
-  expectedStatus?: 'passed' | 'failed';
-}
-
-export interface HarnessReport {
-  ok: boolean;
-  specId: string;
-  pairId: string;
-  bundleDir: string;
-  notes: string[];
-  runs: RunReport[];
-  /** Present when the user set variables for the scripts (--env, --env-file). */
-  environment?: UserEnvironmentReport;
 }
 
 export type { CheckName };

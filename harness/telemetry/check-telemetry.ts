@@ -4,7 +4,7 @@
 // accepts is never a problem. `--strict` adds the kit's stricter rules (telemetry-schema.ts).
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RuleSet } from '../checks/checks-spec-kit.ts';
+import type { RuleSet } from '../checks/telemetry-schema.ts';
 import { BUNDLE_TELEMETRY_NAME } from '../evidence/evidence.ts';
 import { readAsSpecKit, specKitOutcome, type SpecKitOutcome } from './spec-kit-reader.ts';
 import { bundleInfo, repoRootFor, type RepoRoot } from './telemetry-context.ts';

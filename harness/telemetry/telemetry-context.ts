@@ -9,10 +9,11 @@
 //   3. the nearest folder above the file that holds docs/SPEC-OPS-004-integrated-coder-hooks
 //      (the guardrails write into <repo>/docs/SPEC-OPS-004-integrated-coder-hooks/evidence/...);
 //   4. the current folder (the Spec Kit runs from the repository root).
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import { BUNDLE_TELEMETRY_NAME, MANIFEST_NAME } from '../evidence/evidence.ts';
-import { FLOWS, type Flow } from '../run/types.ts';
+import { readRunManifest } from '../evidence/bundle-reader.ts';
+import { BUNDLE_TELEMETRY_NAME } from '../evidence/evidence.ts';
+import type { Flow } from '../run/types.ts';
 
 /** The folder the guardrails keep their evidence under, relative to the repository root. */
 export const GUARDRAIL_DOCS_DIR = join('docs', 'SPEC-OPS-004-integrated-coder-hooks');
@@ -79,29 +80,21 @@ export async function findRepoRoot(file: string, cache = new Map<string, string 
 export async function bundleInfo(telemetryPath: string): Promise<BundleInfo | null> {
   if (basename(telemetryPath) !== BUNDLE_TELEMETRY_NAME) return null;
   const runDir = dirname(telemetryPath);
-  let manifest: unknown;
-  try {
-    manifest = JSON.parse(await readFile(join(runDir, MANIFEST_NAME), 'utf8'));
-  } catch {
-    // No manifest (not a bundle, or an interrupted run): judge the file on its own.
-    return null;
-  }
-  if (manifest === null || typeof manifest !== 'object') return null;
-  const { flow, telemetryHal, files, repoCopy } = manifest as { flow?: unknown; telemetryHal?: unknown; files?: unknown; repoCopy?: unknown };
+  // No usable manifest (not a bundle, or an interrupted run): judge the file on its own.
+  const { manifest } = readRunManifest(runDir);
+  if (manifest === null) return null;
   const info: BundleInfo = { copies: new Map() };
-  if (typeof flow === 'string' && (FLOWS as readonly string[]).includes(flow)) info.flow = flow as Flow;
-  if (typeof telemetryHal === 'boolean') info.telemetryHal = telemetryHal;
+  if (manifest.flow !== null) info.flow = manifest.flow;
+  if (manifest.telemetryHal !== undefined) info.telemetryHal = manifest.telemetryHal;
   // Newer manifests name the repository copy's root(s) (as given and through symlinks)
   // and each file's place in it; older ones only the file's source path.
-  const roots = Array.isArray(repoCopy) ? repoCopy.filter((root): root is string => typeof root === 'string' && root !== '') : [];
+  const roots = manifest.repoCopy ?? [];
   if (roots[0] !== undefined) info.originalRepoRoot = resolve(roots[0]);
-  for (const file of Array.isArray(files) ? files : []) {
-    const { name, source, repoPath } = (file ?? {}) as { name?: unknown; source?: unknown; repoPath?: unknown };
-    // A name is a plain file name in the run folder; anything else is not a copy the writer made.
-    if (typeof name !== 'string' || typeof source !== 'string' || name !== basename(name) || name === '..') continue;
+  // The reader keeps only entries whose name is a plain file name in the run folder.
+  for (const { name, source, repoPath } of manifest.files) {
     const copy = join(runDir, name);
     info.copies.set(resolve(source), copy);
-    if (typeof repoPath === 'string') for (const root of roots) info.copies.set(resolve(root, repoPath), copy);
+    if (repoPath !== undefined) for (const root of roots) info.copies.set(resolve(root, repoPath), copy);
     if (name === BUNDLE_TELEMETRY_NAME && info.originalRepoRoot === undefined) {
       const root = repoRootInPath(source);
       if (root !== null) info.originalRepoRoot = root;

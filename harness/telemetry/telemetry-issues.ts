@@ -94,7 +94,7 @@ export function fromZodIssue(issue: z.core.$ZodIssue, root: unknown): TelemetryI
   const path = formatJsonPath(issue.path);
   const seen = valueAt(root, issue.path);
   if (seen === undefined && issue.path.length > 0) return { path, message: `missing, ${expectation(issue)}` };
-  if (Array.isArray(seen) && issue.code === 'too_small' && issue.origin === 'array') {
+  if (Array.isArray(seen) && seen.length === 0 && issue.code === 'too_small' && issue.origin === 'array') {
     return { path, message: `${expectation(issue)}, got an empty array` };
   }
   return { path, message: `${expectation(issue)}, got ${describeValue(seen)}` };

@@ -1,7 +1,8 @@
 // Turns a scenario behaviour into an answer. Network faults go through a
 // FaultAdapter so the same code serves a real socket and msw's in-process fetch.
 import { HTML_ERROR_PAGE, errorBody } from './bodies.ts';
-import type { Behaviour, CheckName } from '../scenario/scenario-model.ts';
+import type { CheckName } from '../../common/hal-contract/routes.ts';
+import type { Behaviour } from '../scenario/scenario-model.ts';
 
 export type Fault = 'hang' | 'reset' | 'client-gone';
 

@@ -3,6 +3,7 @@
 // of the mock's start-up cost and readiness does not need it.
 import { createSchema, createYoga } from 'graphql-yoga';
 import { MAX_PAGE_SIZE, healthBody, moviePage } from './bodies.ts';
+import { SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
 
 const typeDefs = /* GraphQL */ `
   type Health {
@@ -50,7 +51,7 @@ export function createGraphqlServer(startedAt: number) {
         },
       },
     }),
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: SMOKE_ROUTES.graphql_ping.path,
     graphiql: false,
     landingPage: false,
     logging: false,

@@ -1,6 +1,6 @@
 // The inspection of /graphql requests that the journal and the 400 answers need.
 // The Yoga server that executes them is in graphql-server.ts, loaded on first use.
-import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
+import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
 import { DEFAULT_LIMITS, type Limits } from '../server/limits.ts';
 
 export type GraphqlLimits = Pick<Limits, 'graphqlMaxQueryBytes' | 'graphqlMaxDepth' | 'graphqlMaxTokens'>;
@@ -9,13 +9,35 @@ export type GraphqlInspection =
   | { ok: true; query: string; operation: string; document: DocumentNode }
   | { ok: false; error: string; query: string | null };
 
-function selectionDepth(node: { selectionSet?: { selections: readonly unknown[] } }, depth: number): number {
-  const selections = node.selectionSet?.selections ?? [];
-  let deepest = depth;
-  for (const selection of selections) {
-    deepest = Math.max(deepest, selectionDepth(selection as typeof node, depth + 1));
-  }
-  return deepest;
+type SelectionHolder = { readonly selectionSet?: SelectionSetNode | undefined };
+
+/**
+ * How deep a selection set nests, following named fragments: a spread adds no level of
+ * its own but its selections count where it is spread, so fragments cannot hide depth.
+ * Each fragment's own depth is computed once (a document can spread one fragment many
+ * times) and a fragment that spreads itself counts as having no depth, not as infinite.
+ */
+function documentDepth(operation: OperationDefinitionNode, fragments: ReadonlyMap<string, FragmentDefinitionNode>): number {
+  const fragmentDepth = new Map<string, number>();
+  const walk = (node: SelectionHolder): number => {
+    let deepest = 0;
+    for (const selection of node.selectionSet?.selections ?? []) {
+      if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (fragment === undefined) continue;
+        if (!fragmentDepth.has(name)) {
+          fragmentDepth.set(name, 0);
+          fragmentDepth.set(name, walk(fragment));
+        }
+        deepest = Math.max(deepest, fragmentDepth.get(name) ?? 0);
+      } else {
+        deepest = Math.max(deepest, 1 + walk(selection));
+      }
+    }
+    return deepest;
+  };
+  return walk(operation);
 }
 
 /**
@@ -50,8 +72,10 @@ export function inspectGraphqlBody(body: string, limits: GraphqlLimits = DEFAULT
   );
   const first = operations[0];
   if (!first) return { ok: false, query, error: 'document has no operation (query, mutation or subscription)' };
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   for (const operation of operations) {
-    if (selectionDepth(operation, 0) > limits.graphqlMaxDepth) {
+    if (documentDepth(operation, fragments) > limits.graphqlMaxDepth) {
       return { ok: false, query, error: `query is nested deeper than ${limits.graphqlMaxDepth} levels` };
     }
   }

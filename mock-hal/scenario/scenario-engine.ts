@@ -1,6 +1,7 @@
 // Which behaviour answers right now: the active scenario and, for a timeline,
 // which phase the clock is in. Like WireMock's scenario state, but driven by time.
-import type { Behaviour, CheckName, Phase, Scenario } from './scenario-model.ts';
+import type { CheckName } from '../../common/hal-contract/routes.ts';
+import type { Behaviour, Phase, Scenario } from './scenario-model.ts';
 
 export interface ActivePhase {
   scenario: Scenario;

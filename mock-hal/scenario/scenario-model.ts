@@ -2,9 +2,8 @@
 // harness all read scenarios through this file, and the published JSON Schema
 // (scenarios/scenario.schema.json) is generated from it.
 import { z } from 'zod';
-
-export const CHECK_NAMES = ['health', 'list_movies', 'indexer_test', 'graphql_ping'] as const;
-export type CheckName = (typeof CHECK_NAMES)[number];
+import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
+import { SCENARIO_NAME_PATTERN, SCENARIO_NAME_RULE } from '../../common/hal-contract/scenario-name.ts';
 
 // Web-standard Response cannot carry 1xx statuses, so neither can a scenario.
 const httpStatus = z.int().min(200).max(599);
@@ -122,14 +121,12 @@ const phaseSchema = z.strictObject({
   expect: expectationSchema,
 });
 
-const scenarioNamePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
-
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
     name: z
       .string()
-      .regex(scenarioNamePattern, 'use lower-case letters, digits, ".", "_" or "-" (at most 64 characters)'),
+      .regex(SCENARIO_NAME_PATTERN, SCENARIO_NAME_RULE),
     description: z.string().min(1),
     endpoints: endpointsSchema.optional(),
     expect: expectationSchema.optional(),

@@ -2,6 +2,7 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { BUNDLED_SCENARIOS_DIR } from '../../common/package-root.ts';
+import { isScenarioName, looksLikeScenarioPath } from '../../common/hal-contract/scenario-name.ts';
 import { ScenarioError, parseScenario, type Scenario } from './scenario-model.ts';
 
 export const DEFAULT_SCENARIOS_DIR = BUNDLED_SCENARIOS_DIR;
@@ -9,7 +10,6 @@ export const DEFAULT_SCENARIO = 'healthy';
 
 const SCHEMA_FILE = 'scenario.schema.json';
 const MAX_SCENARIO_BYTES = 1024 * 1024;
-const namePattern = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 
 /** Reads and validates one scenario file; the error names the file and the field. */
 export function loadScenarioFile(path: string): Scenario {
@@ -65,17 +65,13 @@ export function listScenarios(dir = DEFAULT_SCENARIOS_DIR): ScenarioListing {
   return { scenarios, errors };
 }
 
-function looksLikePath(ref: string): boolean {
-  return ref.includes('/') || ref.includes('\\') || ref.endsWith('.json');
-}
-
 /**
  * Resolves "NAME" in the scenarios folder or "FILE" as a path. Names are checked
  * against a strict pattern first, so a name can never climb out of the folder.
  */
 export function resolveScenario(ref: string, dir = DEFAULT_SCENARIOS_DIR): Scenario {
-  if (looksLikePath(ref)) return loadScenarioFile(ref);
-  if (!namePattern.test(ref)) {
+  if (looksLikeScenarioPath(ref)) return loadScenarioFile(ref);
+  if (!isScenarioName(ref)) {
     throw new ScenarioError(ref, ['(name): a scenario name uses lower-case letters, digits, ".", "_" or "-"; give a path ending in .json for a file']);
   }
   const file = join(dir, `${ref}.json`);

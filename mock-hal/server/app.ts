@@ -10,7 +10,8 @@ import { inspectGraphqlBody, type GraphqlInspection } from '../answers/graphql.t
 import type { GraphqlServer } from '../answers/graphql-server.ts';
 import { Journal, type JournalEntry } from './journal.ts';
 import { resolveLimits, type Limits } from './limits.ts';
-import type { CheckName, Scenario } from '../scenario/scenario-model.ts';
+import { SMOKE_ROUTES, checkAtPath, describeSmokeRoutes, type CheckName } from '../../common/hal-contract/routes.ts';
+import type { Scenario } from '../scenario/scenario-model.ts';
 import { ScenarioEngine } from '../scenario/scenario-engine.ts';
 
 export interface MockHalAppOptions {
@@ -43,12 +44,8 @@ export interface MockHalApp {
 
 type Variables = { rawBody: string; fault: Fault | undefined; check: CheckName | null; graphql: GraphqlInspection | undefined };
 
-const ROUTES: Record<string, { method: string; check: CheckName }> = {
-  '/health': { method: 'GET', check: 'health' },
-  '/api/v3/movie': { method: 'GET', check: 'list_movies' },
-  '/api/v3/indexer/test': { method: 'POST', check: 'indexer_test' },
-  '/graphql': { method: 'POST', check: 'graphql_ping' },
-};
+// Built once: the 404 answer lists the endpoints on every unknown path.
+const NOT_FOUND_ROUTES = `${describeSmokeRoutes()} and /__mock/*`;
 
 class BodyTooLarge extends Error {}
 
@@ -131,8 +128,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     // The phase at arrival is the one that answers, even if a hang outlives it.
     const active = engine.active();
     const url = new URL(c.req.url);
-    const route = ROUTES[url.pathname];
-    c.set('check', route?.check ?? null);
+    c.set('check', checkAtPath(url.pathname));
     c.set('fault', undefined);
     c.set('graphql', undefined);
     let tooLarge = false;
@@ -203,10 +199,11 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
 
   const noInput = () => null;
 
-  app.get('/health', serve('health', () => jsonResponse(healthBody(startedAt)), noInput));
+  app.on(SMOKE_ROUTES.health.method, SMOKE_ROUTES.health.path, serve('health', () => jsonResponse(healthBody(startedAt)), noInput));
 
-  app.get(
-    '/api/v3/movie',
+  app.on(
+    SMOKE_ROUTES.list_movies.method,
+    SMOKE_ROUTES.list_movies.path,
     serve(
       'list_movies',
       (c) => {
@@ -220,8 +217,9 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     ),
   );
 
-  app.post(
-    '/api/v3/indexer/test',
+  app.on(
+    SMOKE_ROUTES.indexer_test.method,
+    SMOKE_ROUTES.indexer_test.path,
     serve(
       'indexer_test',
       () => jsonResponse(indexerTestBody()),
@@ -233,8 +231,9 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     ),
   );
 
-  app.post(
-    '/graphql',
+  app.on(
+    SMOKE_ROUTES.graphql_ping.method,
+    SMOKE_ROUTES.graphql_ping.path,
     async (c, next) => {
       c.set('graphql', inspectGraphqlBody(c.get('rawBody'), limits));
       await next();
@@ -264,18 +263,15 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
 
   app.notFound((c) => {
     const path = new URL(c.req.url).pathname;
-    const route = ROUTES[path];
-    if (route) {
-      return jsonResponse(
-        { error: 'Method Not Allowed', message: `${path} answers ${route.method} only` },
-        405,
-        { allow: route.method },
-      );
+    const check = checkAtPath(path);
+    if (check !== null) {
+      const { method } = SMOKE_ROUTES[check];
+      return jsonResponse({ error: 'Method Not Allowed', message: `${path} answers ${method} only` }, 405, { allow: method });
     }
     return jsonResponse(
       {
         error: 'Not Found',
-        message: `no route for ${c.req.method} ${path}; mock-hal serves GET /health, GET /api/v3/movie, POST /api/v3/indexer/test, POST /graphql and /__mock/*`,
+        message: `no route for ${c.req.method} ${path}; mock-hal serves ${NOT_FOUND_ROUTES}`,
       },
       404,
     );

@@ -1,11 +1,22 @@
-// API-key checking and secret redaction, shared by the app and the journal.
+// API-key checking and the journal's redaction, shared by the app and the journal.
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { REDACTED, redactor } from '../../common/hal-contract/redact.ts';
+import { API_KEY_HEADERS } from '../../common/hal-contract/smoke-requests.ts';
 
 export const DEFAULT_API_KEY = 'kvd_mock_hal_dev_key';
-export const DEFAULT_API_KEY_HEADERS: readonly string[] = ['x-api-key', 'apikey'];
-export const REDACTED = '[REDACTED]';
+export const DEFAULT_API_KEY_HEADERS: readonly string[] = API_KEY_HEADERS.map((name) => name.toLowerCase());
 
-/** Headers whose values are secrets whatever they hold. */
+/**
+ * Shorter keys are not hidden in the journal: a one-letter key would turn every path
+ * and body into [REDACTED] soup, and a key that short protects nothing anyway.
+ */
+const MIN_JOURNAL_SECRET_LENGTH = 4;
+
+/**
+ * Headers whose values the journal hides whatever they hold: a request may carry
+ * credentials the mock was never told about. Other headers stay readable, because
+ * tests read the journal to see what a guardrail sent.
+ */
 const SECRET_HEADERS = new Set(['x-api-key', 'apikey', 'authorization', 'cookie', 'x-mock-control-token']);
 
 function digest(value: string): Buffer {
@@ -28,21 +39,18 @@ export function apiKeyFromHeaders(headers: Headers, headerNames: readonly string
 export class Redactor {
   /** Hides nothing: for journals of throw-away keys that a test must read as sent. */
   static readonly none = new Redactor([], [], false);
-  private readonly secrets: string[];
+  private readonly hide: (text: string) => string;
   private readonly secretHeaders: Set<string>;
 
   constructor(secrets: readonly string[], extraSecretHeaders: readonly string[] = [], hideSecretHeaders = true) {
-    // Longest first, so a secret that contains another is replaced whole.
-    this.secrets = [...new Set(secrets.filter((secret) => secret.length >= 4))].sort((a, b) => b.length - a.length);
+    this.hide = redactor(secrets, MIN_JOURNAL_SECRET_LENGTH);
     this.secretHeaders = hideSecretHeaders
       ? new Set([...SECRET_HEADERS, ...extraSecretHeaders.map((name) => name.toLowerCase())])
       : new Set();
   }
 
   text(value: string): string {
-    let out = value;
-    for (const secret of this.secrets) out = out.split(secret).join(REDACTED);
-    return out;
+    return this.hide(value);
   }
 
   headers(headers: Headers): Record<string, string> {

@@ -1,6 +1,7 @@
 // The control API under /__mock: read or switch the scenario, read or clear the journal.
 import { Hono, type Context } from 'hono';
 import { secretsEqual } from './auth.ts';
+import { looksLikeScenarioPath } from '../../common/hal-contract/scenario-name.ts';
 import { jsonResponse } from '../answers/behaviours.ts';
 import type { Journal } from './journal.ts';
 import { ScenarioError, parseScenario, type Scenario } from '../scenario/scenario-model.ts';
@@ -86,7 +87,8 @@ export function createControlApi({ engine, journal, resolveScenario, access }: C
 
   api.put('/scenario', async (c) => {
     const text = await c.req.text();
-    if (text.length > MAX_CONTROL_BODY) {
+    // Bytes, as the message says (a character can take up to four); Web-standard, as msw may run in a browser.
+    if (new TextEncoder().encode(text).byteLength > MAX_CONTROL_BODY) {
       return jsonResponse({ error: 'Payload Too Large', message: `a scenario is at most ${MAX_CONTROL_BODY} bytes` }, 413);
     }
     let payload: unknown;
@@ -116,7 +118,7 @@ export function createControlApi({ engine, journal, resolveScenario, access }: C
           return jsonResponse({ error: 'Bad Request', message: '"name" must be a scenario name string' }, 400);
         }
         // Only names over the control API: a remote client must not pick files on this machine.
-        if (/[\\/]/.test(name) || name.endsWith('.json')) {
+        if (looksLikeScenarioPath(name)) {
           return jsonResponse({ error: 'Bad Request', message: 'select a bundled scenario by name, or PUT the whole scenario object' }, 400);
         }
         scenario = resolveScenario(name);

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalEntry } from '../../mock-hal/server/journal.ts';
-import { CHECK_NAMES, type CheckName } from '../../mock-hal/scenario/scenario-model.ts';
+import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
 import type { RunRecord, ShimCall } from '../../harness/run/types.ts';
 import { writeCargoWorkspace } from './cargo-workspace.ts';
 

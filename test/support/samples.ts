@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CheckName } from '../../mock-hal/scenario/scenario-model.ts';
+import type { CheckName } from '../../common/hal-contract/routes.ts';
 
 export const SAMPLES_DIR = fileURLToPath(new URL('../../../shared/reference/samples', import.meta.url));
 

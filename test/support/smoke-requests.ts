@@ -1,25 +1,13 @@
-// The four HAL smoke requests as the guardrail scripts send them (interfaces doc,
-// section 2), for tests that talk to the mock over a socket or through msw.
-import type { CheckName } from '../../mock-hal/scenario/scenario-model.ts';
+// The four HAL smoke requests as the guardrail scripts send them (the contract's
+// smokeRequest), as fetch Requests for tests that talk to the mock over a socket or
+// through msw.
+import type { CheckName } from '../../common/hal-contract/routes.ts';
+import { smokeRequest as contractRequest } from '../../common/hal-contract/smoke-requests.ts';
 
+/** `init` replaces the contract's method, headers or body wholesale where it sets them. */
 export function smokeRequest(check: CheckName, baseUrl: string, apiKey: string | null, init: RequestInit = {}): Request {
-  const auth: Record<string, string> = apiKey === null ? {} : { 'X-Api-Key': apiKey, apikey: apiKey };
-  const json = { 'Content-Type': 'application/json' };
-  switch (check) {
-    case 'health':
-      return new Request(`${baseUrl}/health`, init);
-    case 'list_movies':
-      return new Request(`${baseUrl}/api/v3/movie`, { headers: auth, ...init });
-    case 'indexer_test':
-      return new Request(`${baseUrl}/api/v3/indexer/test`, { method: 'POST', headers: { ...json, ...auth }, body: '{}', ...init });
-    case 'graphql_ping':
-      return new Request(`${baseUrl}/graphql`, {
-        method: 'POST',
-        headers: { ...json, ...auth },
-        body: JSON.stringify({ query: 'query { __typename }' }),
-        ...init,
-      });
-  }
+  const { method, path, headers, body } = contractRequest(check, apiKey);
+  return new Request(`${baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body }), ...init });
 }
 
 /** What a response looked like, with the fields that change per call (times) masked. */

@@ -1,5 +1,5 @@
 // The check rule, GraphQL included, lives in two places: the reference guardrails' jq
-// judge (common.sh) and mock-hal/check-outcome.ts (record, the harness). This runs the
+// judge (common.sh) and common/hal-contract/check-outcome.ts (record, the harness). This runs the
 // real jq judge on answers rendered as hal-mcp renders them and requires both to give
 // the verdict the rule states: a 2xx GraphQL response passes, FORBIDDEN errors included;
 // a body that is not a GraphQL response fails; a non-2xx fails whatever the body.
@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFailure } from '../../../common/hal-contract/check-outcome.ts';
-import type { CheckName } from '../../../mock-hal/scenario/scenario-model.ts';
+import type { CheckName } from '../../../common/hal-contract/routes.ts';
 import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
 
 const COMMON = join(REFERENCE_GUARDRAILS, 'scripts/spec_ops_004/common.sh');

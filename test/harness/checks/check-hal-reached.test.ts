@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHalReached } from '../../../harness/checks/check-hal-reached.ts';
-import { judgeRun } from '../../../harness/checks/checks.ts';
+import { judgeRun } from '../../../harness/checks/index.ts';
 import { REFERENCE_GUARDRAILS, runHarness } from '../../../harness/run/runner.ts';
 import type { CheckResult, HarnessReport, RunRecord } from '../../../harness/run/types.ts';
 import { cargoCall, planRun, smokeRun, workspace } from '../../support/run-record.ts';
@@ -17,7 +17,7 @@ const halReached = (checks: readonly CheckResult[]) => checks.find((check) => ch
 describe('hal-reached on records', () => {
   it('holds when the mock received at least one request, and says how many of which', () => {
     const result = checkHalReached(smokeRun(workspace()), 'passed');
-    expect(result).toMatchObject({ status: 'passed', ok: true, detail: { seen: 4, reason: 'reached' } });
+    expect(result).toMatchObject({ status: 'passed', ok: true, detail: { reason: 'reached', expected: { minRequests: 1 }, seen: { requests: 4, cargoCalls: 4, reported: 'passed' } } });
     expect(result.message).toMatch(/saw 4 \(health ×1, list_movies ×1, indexer_test ×1, graphql_ping ×1\)/);
   });
 
@@ -36,7 +36,7 @@ describe('hal-reached on records', () => {
     const run = smokeRun(ws, { record: { journal: [], ...record } });
     if (reason === 'calls-never-arrived') run.shimCalls = [cargoCall(ws), cargoCall(ws), cargoCall(ws), cargoCall(ws)];
     const result = checkHalReached(run, reported);
-    expect(result).toMatchObject({ status: 'failed', ok: false, detail: { expected: 'at least 1 request', seen: 0, reason } });
+    expect(result).toMatchObject({ status: 'failed', ok: false, detail: { expected: { minRequests: 1 }, seen: { requests: 0, reported }, reason } });
     expect(result.message).toMatch(/^expected at least one HAL request at the mock, saw none: the scripts made no HAL request/);
     expect(result.message).toMatch(why);
     expect(result.message).toMatch(/A mode or skip variable may need --env/);
@@ -50,9 +50,14 @@ describe('hal-reached on records', () => {
       status: 'not-applicable',
       ok: null,
       message: 'plan makes no HAL calls',
+      detail: { reason: 'not-smoke', expected: { flows: ['validate', 'audit'] }, seen: { flow: 'plan' } },
     });
     const skippedScenario = smokeRun(ws, { record: { journal: [], expect: { status: 'skipped' as 'passed', failedChecks: [] } } });
-    expect(checkHalReached(skippedScenario, 'skipped')).toMatchObject({ status: 'not-applicable', ok: null });
+    expect(checkHalReached(skippedScenario, 'skipped')).toMatchObject({
+      status: 'not-applicable',
+      ok: null,
+      detail: { reason: 'smoke-expected-skipped', expected: { minRequests: 0 }, seen: { requests: 0, reported: 'skipped' } },
+    });
   });
 });
 
@@ -92,7 +97,7 @@ describe('hal-reached on real runs', () => {
     expect(normal.ok).toBe(true);
     for (const run of normal.runs) {
       if (run.flow === 'plan') expect(halReached(run.checks)).toMatchObject({ status: 'not-applicable' });
-      else expect(halReached(run.checks)).toMatchObject({ status: 'passed', detail: { seen: 4 } });
+      else expect(halReached(run.checks)).toMatchObject({ status: 'passed', detail: { reason: 'reached', seen: { requests: 4 } } });
     }
   });
 
@@ -101,7 +106,7 @@ describe('hal-reached on real runs', () => {
     expect(smoke).toHaveLength(4);
     for (const run of smoke) {
       expect(run.status).toBe('skipped');
-      expect(halReached(run.checks)).toMatchObject({ status: 'failed', detail: { seen: 0, reason: 'skip-variable' } });
+      expect(halReached(run.checks)).toMatchObject({ status: 'failed', detail: { seen: { requests: 0 }, reason: 'skip-variable' } });
       expect(halReached(run.checks)?.message).toMatch(/the scripts made no HAL request \(SPEC_OPS_HAL_SKIP=1 was set with --env/);
     }
     expect(skippedByEnv.ok).toBe(false);
@@ -119,7 +124,7 @@ describe('hal-reached on real runs', () => {
 
   it('tells a smoke that tried but never arrived (cargo could not run call_tool) from one that never tried', () => {
     const check = halReached(noManifest.runs[0]?.checks ?? []);
-    expect(check).toMatchObject({ status: 'failed', detail: { seen: 0, reason: 'calls-never-arrived' } });
+    expect(check).toMatchObject({ status: 'failed', detail: { seen: { requests: 0, cargoCalls: 4 }, reason: 'calls-never-arrived' } });
     expect(check?.message).toMatch(/the scripts made no HAL request \(the scripts ran cargo 4 times for call_tool, but no call reached the mock/);
   });
 });

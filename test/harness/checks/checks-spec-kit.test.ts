@@ -3,8 +3,9 @@
 // advances on it, and unknown extra objects never failing any check.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FAILING_RULE_SETS, specKitOutcomeCheck, telemetrySchemaCheck } from '../../../harness/checks/checks-spec-kit.ts';
-import { checkTelemetrySchema, checkTelemetryStatus, expectedStatus, judgeRun, readTelemetry } from '../../../harness/checks/checks.ts';
+import { specKitOutcomeCheck } from '../../../harness/checks/checks-spec-kit.ts';
+import { checkTelemetryStatus, expectedStatus, judgeRun, readTelemetry } from '../../../harness/checks/index.ts';
+import { FAILING_RULE_SETS, checkTelemetrySchema } from '../../../harness/checks/telemetry-schema.ts';
 import { STAGE_OF_FLOW, type Flow, type RunRecord } from '../../../harness/run/types.ts';
 import { planRun, smokeRun, workspace, type Workspace } from '../../support/run-record.ts';
 
@@ -37,7 +38,7 @@ describe('telemetry-schema labels each problem with its rule set', () => {
 
   it('fails on a Spec Kit problem, labelled spec-kit:, without repeating the strict one for the same path', () => {
     const run = smokeRun(workspace(), { telemetry: (t) => (t.scenarios = []) });
-    const result = telemetrySchemaCheck(run, view(run));
+    const result = checkTelemetrySchema(run, view(run));
     expect(result.ok).toBe(false);
     expect(result.message).toBe('spec-kit: scenarios: expected at least 1 scenario, got an empty array');
     expect(result.detail).toMatchObject({ reason: 'spec-kit', seen: [{ ruleSet: 'spec-kit', code: 'empty-array', path: 'scenarios' }] });
@@ -59,8 +60,8 @@ describe('telemetry-schema labels each problem with its rule set', () => {
         'strict: timestamp: expected an ISO-8601 UTC time like "2025-09-29T16:34:21Z", got "now"; ' +
         'strict: hal.summary.failed_checks[0]: expected one of health|list_movies|indexer_test|graphql_ping, got "graphql"',
     );
-    expect(result.detail?.reason).toBe('strict-only');
-    expect((result.detail?.seen as { ruleSet: string }[]).map((problem) => problem.ruleSet)).toEqual(['strict', 'strict', 'strict']);
+    expect(result.detail.reason).toBe('strict-only');
+    expect((result.detail.seen as { ruleSet: string }[]).map((problem) => problem.ruleSet)).toEqual(['strict', 'strict', 'strict']);
     expect(FAILING_RULE_SETS).toEqual(['spec-kit', 'hal-flag']);
   });
 
@@ -81,7 +82,7 @@ describe('telemetry-schema labels each problem with its rule set', () => {
     expect(checkTelemetrySchema(missing, view(missing))).toMatchObject({
       ok: false,
       message: 'expected telemetry spec-validate_<session>.json: no telemetry file was written',
-      detail: { reason: 'unreadable' },
+      detail: { reason: 'unreadable', expected: { file: 'spec-validate_<session>.json', noProblemsIn: ['spec-kit', 'hal-flag'] }, seen: ['no telemetry file was written'] },
     });
   });
 });
@@ -166,10 +167,11 @@ describe('spec-kit-outcome', () => {
       status: 'not-applicable',
       ok: null,
       message: 'no telemetry to read (no telemetry file was written), so there is no Spec Kit outcome to compare; telemetry-schema reports the file',
+      detail: { reason: 'no-telemetry', expected: 'advance', seen: { telemetry: null, problems: ['no telemetry file was written'] } },
     });
     const broken = smokeRun(workspace());
     writeFileSync(broken.telemetryPath as string, '{"command":');
-    expect(outcomeOf(broken).status).toBe('not-applicable');
+    expect(outcomeOf(broken)).toMatchObject({ status: 'not-applicable', detail: { reason: 'no-telemetry' } });
   });
 
   it('runs in judgeRun right after telemetry-status', () => {
@@ -187,7 +189,7 @@ describe('skipped is accepted wherever the Spec Kit accepts it', () => {
       },
     });
     const result = checkTelemetryStatus(run, view(run));
-    expect(result.ok).toBe(true);
+    expect(result).toMatchObject({ ok: true, detail: { reason: 'skipped-accepted', seen: { 'scenarios[].status': 'skipped', 'hal.summary.status': 'skipped' } } });
     expect(result.message).toBe(
       'reported passed with failed_checks [], as the scenario expects; scenario status skipped, accepted where passed is expected because the Spec Kit advances on skipped; hal.summary.status skipped, accepted where passed is expected because the Spec Kit advances on skipped',
     );
@@ -195,7 +197,11 @@ describe('skipped is accepted wherever the Spec Kit accepts it', () => {
 
   it('telemetry-status: not where failed is expected (the Spec Kit would advance)', () => {
     const run = smokeRun(workspace(), { failed: ['health'], telemetry: (t) => (t.scenarios[0].status = 'skipped') });
-    expect(checkTelemetryStatus(run, view(run))).toMatchObject({ ok: false, message: expect.stringMatching(/^scenario status: expected failed, saw skipped/) });
+    expect(checkTelemetryStatus(run, view(run))).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^scenario status: expected failed, saw skipped/),
+      detail: { reason: 'status-mismatch', expected: { 'scenarios[].status': 'failed' }, seen: { 'scenarios[].status': 'skipped' } },
+    });
   });
 
   it('telemetry-status: a skipped plan baseline where passed is expected', () => {
@@ -203,6 +209,7 @@ describe('skipped is accepted wherever the Spec Kit accepts it', () => {
     expect(checkTelemetryStatus(run, view(run))).toMatchObject({
       ok: true,
       message: 'baseline.status skipped, accepted where passed is expected because the Spec Kit advances on skipped',
+      detail: { reason: 'skipped-accepted', expected: { 'baseline.status': 'passed' }, seen: { 'baseline.status': 'skipped' } },
     });
   });
 });
@@ -221,7 +228,7 @@ describe('unknown extra telemetry objects never fail a check', () => {
     const run = smokeRun(workspace(), { failed: [...failed], telemetry: extras });
     const { checks } = judgeRun(run, 'hermetic');
     expect(checks.filter((check) => check.ok === false)).toEqual([]);
-    expect(checks.find((check) => check.id === 'telemetry-schema')?.detail?.seen).toEqual([]);
+    expect(checks.find((check) => check.id === 'telemetry-schema')?.detail.seen).toEqual([]);
   });
 
   it('a plan run with a policy block', () => {

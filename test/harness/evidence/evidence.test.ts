@@ -8,19 +8,18 @@ import { checkTelemetryMain } from '../../../harness/telemetry/check-telemetry.t
 import {
   BUNDLE_TELEMETRY_NAME,
   buildPairFile,
-  copyFileAtomic,
   createBundle,
   newPairId,
   phaseDirName,
   safeFileName,
   transitionString,
   uniqueSafeFileName,
-  writeFileAtomic,
   writePairFile,
   writeRunEvidence,
   type PairRunInput,
 } from '../../../harness/evidence/evidence.ts';
 import type { ShimCall } from '../../../harness/run/types.ts';
+import { copyFileAtomic, writeFileAtomic } from '../../../common/atomic-files.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/telemetry/', import.meta.url));
 const AUDIT = 'spec-audit_2025-09-29T12-33-29Z-218285443.json';

@@ -128,6 +128,10 @@ describe('the HTML report in headless Chromium', () => {
     expect(await first.getAttribute('data-status')).toBe('failed');
     expect(await first.isVisible()).toBe(true);
     expect(await first.innerText()).toMatch(/failed\s+wrong-expectation\s+validate\s+telemetry-status/);
+    // The check's reason code comes from its structured detail, shown in its own cell.
+    const reason = await first.getAttribute('data-reason');
+    expect(reason).toMatch(/^[a-z][a-z0-9-]*$/);
+    expect(await first.locator('td.reason').innerText()).toBe(reason);
     await mkdir(OUTPUT, { recursive: true });
     await page.screenshot({ path: SCREENSHOT, fullPage: true });
     expect(existsSync(SCREENSHOT)).toBe(true);

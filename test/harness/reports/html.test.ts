@@ -15,14 +15,15 @@ import {
   writeHtmlReport,
   type HtmlReportInput,
   type HtmlRun,
-} from '../../../harness/reports/html.ts';
+} from '../../../harness/reports/html/index.ts';
 import type { CheckResult } from '../../../harness/run/types.ts';
 
-const check = (id: CheckResult['id'], status: CheckResult['status'], message = `${id} ${status}`): CheckResult => ({
+const check = (id: CheckResult['id'], status: CheckResult['status'], message = `${id} ${status}`, detail: CheckResult['detail'] = { reason: status, expected: null, seen: null }): CheckResult => ({
   id,
   status,
   ok: status === 'passed' ? true : status === 'failed' ? false : null,
   message,
+  detail,
 });
 
 function run(scenario: string, overrides: Partial<HtmlRun> = {}): HtmlRun {
@@ -52,6 +53,7 @@ function input(runs: HtmlRun[], overrides: Partial<HtmlReportInput> = {}): HtmlR
     runs,
     pairs: [],
     bundleFiles: [],
+    problems: [],
     generatedAt: '2026-11-24T00:00:00Z',
     ...overrides,
   };
@@ -126,6 +128,56 @@ describe('checks table', () => {
     expect(statuses).toEqual(['failed', 'failed', 'passed', 'passed', 'not-applicable']);
     expect(page).toContain('FAILED');
     expect(page).toMatch(/2 failed checks in 2 runs/);
+  });
+});
+
+describe('check detail', () => {
+  const cells = (page: string, id: string) => {
+    const row = page.slice(page.indexOf('<table id="checks">')).split('</tr>').find((tr) => tr.includes(`<code>${id}</code>`)) ?? '';
+    return {
+      row,
+      reason: /<td class="reason">(.*?)<\/td>/.exec(row)?.[1],
+      expected: /<td class="expected">(.*?)<\/td>/.exec(row)?.[1],
+      seen: /<td class="seen">(.*?)<\/td>/.exec(row)?.[1],
+    };
+  };
+
+  it('shows reason, expected and seen from the data, not from the message', () => {
+    // The message says the opposite of the detail: the page must follow the detail.
+    const exit = check('exit-code', 'failed', 'expected exit 7, got 9', { reason: 'wrong-exit', expected: 0, seen: '1' });
+    const page = renderHtmlReport(input([run('degraded', { checks: [exit] })]));
+    const { row, reason, expected, seen } = cells(page, 'exit-code');
+    expect(row).toContain('data-reason="wrong-exit"');
+    expect(reason).toBe('<code>wrong-exit</code>');
+    expect(expected).toBe('<code class="val">0</code>');
+    // A string "1" stays distinguishable from the number 1.
+    expect(seen).toBe('<code class="val">&quot;1&quot;</code>');
+    expect(page).toContain('<th>reason</th><th>expected</th><th>seen</th>');
+  });
+
+  it('marks null values as nothing to compare and says when a check has no detail at all', () => {
+    const old = { id: 'baseline', status: 'passed', ok: true, message: 'ok' } as const;
+    const page = renderHtmlReport(input([run('healthy', { checks: [check('artifacts', 'not-applicable', 'n/a', { reason: 'no-telemetry', expected: null, seen: null }), old] })]));
+    const na = cells(page, 'artifacts');
+    expect(na.reason).toBe('<code>no-telemetry</code>');
+    expect(na.expected).toBe('<span class="muted">—</span>');
+    expect(na.seen).toBe('<span class="muted">—</span>');
+    const none = cells(page, 'baseline');
+    expect(none.row).not.toContain('data-reason');
+    expect(none.row).toContain('no detail');
+    expect(none.expected).toBeUndefined();
+  });
+
+  it('escapes detail values and cuts long ones', () => {
+    const evil = '<script>alert(1)</script>';
+    const long = 'x'.repeat(1000);
+    const page = renderHtmlReport(input([run('evil', { checks: [check('secret-leak', 'failed', 'm', { reason: evil, expected: { evil }, seen: long })] })]));
+    expect(page).not.toContain('<script>alert');
+    const { reason, expected, seen } = cells(page, 'secret-leak');
+    expect(reason).toBe('<code>&lt;script&gt;alert(1)&lt;/script&gt;</code>');
+    expect(expected).toContain('&lt;script&gt;');
+    expect(seen?.length).toBeLessThan(400);
+    expect(seen).toContain('…');
   });
 });
 
@@ -226,16 +278,40 @@ describe('loading a bundle', () => {
     expect(sneaky?.dir).toBe('');
     expect(sneaky?.files).toEqual([]);
     expect(loaded.bundleFiles.map((f) => f.path)).toEqual(['pair.json', 'report.json']);
+    // The run folder lacks the shim log and the outputs, and the sneaky run's folder leaves the bundle.
+    expect(loaded.problems.map((p) => p.kind).sort()).toEqual(['missing', 'missing', 'missing', 'outside-bundle', 'wrong-shape']);
 
     const written = await writeHtmlReport(bundle);
     expect(written).toBe(join(bundle, 'index.html'));
     const page = await readFile(written, 'utf8');
     expect(page).toContain('href="healthy/validate/telemetry.json"');
+    expect(page).toContain('<h2 id="problems">Bundle problems</h2>');
+    expect(page).toMatch(/<li data-kind="outside-bundle"><code>\/etc<\/code>: the folder of run sneaky \(audit\) is not inside the bundle/);
     // A second report elsewhere links back into the bundle, and the first is not listed as evidence.
     const elsewhere = await writeHtmlReport(bundle, join(dir, 'out', 'report.html'));
     const other = await readFile(elsewhere, 'utf8');
     expect(other).toContain('href="../moved/SPEC-KIT-018/pair-1/healthy/validate/telemetry.json"');
     expect(other).toContain('index.html');
+  });
+
+  it("keeps each check's detail, and reads a report from before checks had one", async () => {
+    const bundle = join(dir, 'detail', 'SPEC-KIT-018', 'pair-2');
+    await mkdir(bundle, { recursive: true });
+    const detail = { reason: 'wrong-status', expected: 'passed', seen: 'failed' };
+    await writeFile(join(bundle, 'report.json'), JSON.stringify({
+      ok: false,
+      specId: 'SPEC-KIT-018',
+      pairId: 'pair-2',
+      runs: [{ scenario: 'healthy', flow: 'validate', exitCode: 1, durationMs: 5, evidenceDir: '', checks: [
+        { id: 'telemetry-status', status: 'failed', ok: false, message: 'words', detail },
+        { id: 'exit-code', status: 'passed', ok: true, message: 'old' },
+      ] }],
+    }));
+    const loaded = await loadHtmlReportInput(bundle);
+    expect(loaded.runs[0]?.checks.map((c) => c.detail)).toEqual([detail, undefined]);
+    const page = renderHtmlReport(loaded);
+    expect(page).toContain('data-reason="wrong-status"');
+    expect(page).toContain('<td class="seen"><code class="val">&quot;failed&quot;</code></td>');
   });
 
   it('says what to give it when the folder is not a bundle', async () => {

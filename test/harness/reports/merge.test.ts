@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MergeError, mergeMain, mergeReports } from '../../../harness/reports/merge.ts';
+import { MergeError, mergeEnvironments, mergeMain, mergeReports } from '../../../harness/reports/merge.ts';
 import { renderJsonReport } from '../../../harness/reports/index.ts';
 import { runHarness, shardRuns } from '../../../harness/run/runner.ts';
 import type { HarnessReport, RunReport } from '../../../harness/run/types.ts';
@@ -22,12 +22,24 @@ function run(scenario: string, matrixIndex: number, status: string, expectedStat
     matrixIndex,
     status,
     expectedStatus,
-    checks: [{ id: 'exit-code', status: 'passed', ok: true, message: 'fine' }],
+    checks: [{ id: 'exit-code', status: 'passed', ok: true, message: 'fine', detail: { reason: 'as-expected', expected: 'zero', seen: { exitCode: 0, signal: null, timedOut: false } } }],
   };
 }
 
 function report(pairId: string, runs: RunReport[], specId = 'SPEC-KIT-018'): HarnessReport {
   return { ok: true, specId, pairId, bundleDir: `/out/${specId}/${pairId}`, notes: [], runs };
+}
+
+const ENV: HarnessReport['environment'] = {
+  set: [{ name: 'SPEC_OPS_HAL_SKIP', value: '0', source: '--env' }],
+  overridden: [{ name: 'SPEC_OPS_HAL_SKIP', runs: ['healthy/validate'] }],
+};
+
+/** Writes `content` (JSON unless a string) as a shard file and returns its path. */
+function shardFile(name: string, content: unknown): string {
+  const path = join(out, name);
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
 }
 
 describe('shards', () => {
@@ -60,7 +72,12 @@ describe('shards', () => {
     expect(merged.runs[1].checks.find((check: { id: string }) => check.id === 'transition')).toMatchObject({
       status: 'passed',
       message: 'healthy, degraded: passed→failed, as expected',
+      detail: { reason: 'as-expected', expected: { runs: ['healthy', 'degraded'], statuses: ['passed', 'failed'] }, seen: { statuses: ['passed', 'failed'] } },
     });
+    // Every check's detail survives the shard files and the merge, exactly as the shards had it.
+    const exitOf = (runs: RunReport[]) => runs.map((entry) => entry.checks.find((check) => check.id === 'exit-code')?.detail);
+    expect(exitOf(merged.runs)).toEqual(exitOf(shards.flatMap((shard) => shard.runs)));
+    expect(exitOf(merged.runs)[1]).toMatchObject({ reason: 'as-expected', expected: 'non-zero' });
   });
 });
 
@@ -68,7 +85,53 @@ describe('merge', () => {
   it('fails the transition when the merged pair did not move', () => {
     const merged = mergeReports([report('a', [run('healthy', 0, 'passed', 'passed')]), report('b', [run('degraded', 1, 'passed', 'failed')])]);
     expect(merged.ok).toBe(false);
-    expect(merged.runs[1]?.checks.find((check) => check.id === 'transition')?.message).toBe('healthy, degraded: expected passed→failed, saw passed→passed');
+    expect(merged.runs[1]?.checks.find((check) => check.id === 'transition')).toMatchObject({
+      message: 'healthy, degraded: expected passed→failed, saw passed→passed',
+      detail: { reason: 'unexpected-sequence', seen: { statuses: ['passed', 'passed'] } },
+    });
+  });
+
+  it('keeps check detail and the environment through shard files', async () => {
+    const a = shardFile('env-a.json', { ...report('a', [run('healthy', 0, 'passed', 'passed')]), environment: ENV });
+    const b = shardFile('env-b.json', {
+      ...report('b', [run('degraded', 1, 'failed', 'failed')]),
+      environment: { ...ENV, overridden: [{ name: 'SPEC_OPS_HAL_SKIP', runs: ['degraded/validate'] }] },
+    });
+    const mergedPath = join(out, 'env-merged.json');
+    expect(await mergeMain(['--report-json', mergedPath, a, b], { stdout: () => undefined })).toBe(0);
+    const merged = JSON.parse(readFileSync(mergedPath, 'utf8')) as HarnessReport;
+    expect(merged.environment).toEqual({ set: ENV?.set, overridden: [{ name: 'SPEC_OPS_HAL_SKIP', runs: ['healthy/validate', 'degraded/validate'] }] });
+    expect(Object.keys(merged)).toEqual(['ok', 'specId', 'pairId', 'bundleDir', 'notes', 'environment', 'runs']);
+    expect(merged.runs[0]?.checks[0]?.detail).toEqual({ reason: 'as-expected', expected: 'zero', seen: { exitCode: 0, signal: null, timedOut: false } });
+  });
+
+  it('merges environments: each setting once in first-seen order, each override once with all its runs', () => {
+    const other = { name: 'EXTRA', value: '1', source: 'ci.env:2' };
+    expect(mergeEnvironments([])).toBeUndefined();
+    expect(
+      mergeEnvironments([
+        { set: [other, { name: 'A', value: '1', source: '--env' }], overridden: [{ name: 'A', runs: ['x/validate'] }] },
+        { set: [{ name: 'A', value: '1', source: '--env' }, { name: 'A', value: '2', source: '--env' }], overridden: [{ name: 'A', runs: ['x/validate', 'y/audit'] }] },
+      ]),
+    ).toEqual({
+      set: [other, { name: 'A', value: '1', source: '--env' }, { name: 'A', value: '2', source: '--env' }],
+      overridden: [{ name: 'A', runs: ['x/validate', 'y/audit'] }],
+    });
+    expect(mergeReports([report('a', [run('healthy', 0, 'passed', 'passed')])]).environment).toBeUndefined();
+  });
+
+  it('refuses a shard the schema does not accept, naming the file, the JSON path and what to do', async () => {
+    const noDetail = run('healthy', 0, 'passed', 'passed');
+    const { detail: _detail, ...bare } = noDetail.checks[0] as RunReport['checks'][number];
+    const old = shardFile('old-shard.json', report('a', [{ ...noDetail, checks: [bare as RunReport['checks'][number]] }]));
+    const error = await mergeMain([old], { stdout: () => undefined }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(MergeError);
+    expect((error as Error).message).toMatch(new RegExp(`^${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a report\\.json this guardrail-harness can merge \\(\\$\\.runs\\[0\\]\\.checks\\[0\\]\\.detail: `));
+    expect((error as Error).message).toMatch(/written by this same version of guardrail-harness; re-run a shard that an older or newer version wrote\.$/);
+    const newer = shardFile('newer-shard.json', { ...report('a', []), futureField: true });
+    await expect(mergeMain([newer], { stdout: () => undefined })).rejects.toThrow(/newer-shard\.json is not a report\.json .*\$: Unrecognized key: "futureField"/);
+    const badReason = shardFile('bad-reason.json', report('a', [{ ...noDetail, checks: [{ ...(noDetail.checks[0] as RunReport['checks'][number]), detail: { reason: '', expected: 0, seen: 0 } }] }]));
+    await expect(mergeMain([badReason], { stdout: () => undefined })).rejects.toThrow(/\$\.runs\[0\]\.checks\[0\]\.detail\.reason: /);
   });
 
   it('refuses reports of different specs, a shard given twice, and files that are not reports', async () => {

@@ -16,7 +16,8 @@ import {
   writeJsonReport,
   writeReports,
 } from '../../../harness/reports/index.ts';
-import type { HarnessReport, RunReport } from '../../../harness/run/types.ts';
+import { HarnessReportSchema } from '../../../harness/reports/report-schema.ts';
+import type { CheckResult, HarnessReport, RunReport } from '../../../harness/run/types.ts';
 
 // --- a tiny XML reader: enough to prove the output is well-formed and to read it back ---
 
@@ -95,6 +96,14 @@ function parseXml(xml: string): XmlElement {
 
 const NASTY = `expected <status> & "quotes" 'apos'\u0000\u0007\u001b[31m\u000b\uD800 end\r\nline two\ttab`;
 
+const check = (id: CheckResult['id'], status: CheckResult['status'], message: string, reason: string, seen: unknown = null): CheckResult => ({
+  id,
+  status,
+  ok: status === 'passed' ? true : status === 'failed' ? false : null,
+  message,
+  detail: { reason, expected: status === 'not-applicable' ? { flows: ['plan'] } : 'zero', seen },
+});
+
 function run(partial: Partial<RunReport> & Pick<RunReport, 'scenario' | 'flow'>): RunReport {
   return { exitCode: 0, durationMs: 1500, evidenceDir: `/out/S/p/${partial.scenario}/${partial.flow}`, checks: [], ...partial };
 }
@@ -105,14 +114,18 @@ const REPORT: HarnessReport = {
   pairId: '20250929T163421Z-abc123',
   bundleDir: '/out/SPEC-KIT-018/20250929T163421Z-abc123',
   notes: ['call_tool timeout shortened to 3 s for the timeout scenario'],
+  environment: {
+    set: [{ name: 'SPEC_OPS_HAL_SKIP', value: '0', source: '--env' }, { name: 'HAL_SECRET_KAVEDARR_API_KEY', value: '[REDACTED]', source: 'ci.env:3' }],
+    overridden: [{ name: 'HAL_SECRET_KAVEDARR_API_KEY', runs: ['healthy/validate', 'flap/phase-2-down/audit'] }],
+  },
   runs: [
     run({
       scenario: 'healthy',
       flow: 'validate',
       checks: [
-        { id: 'exit-code', status: 'passed', ok: true, message: 'exit 0, as expected' },
-        { id: 'telemetry-schema', status: 'passed', ok: true, message: 'valid' },
-        { id: 'baseline', status: 'not-applicable', ok: null, message: 'plan only' },
+        check('exit-code', 'passed', 'exit 0, as expected', 'as-expected', { exitCode: 0, signal: null, timedOut: false }),
+        check('telemetry-schema', 'passed', 'valid', 'clean', []),
+        check('baseline', 'not-applicable', 'plan only', 'not-plan', { flow: 'validate' }),
       ],
     }),
     run({
@@ -122,15 +135,16 @@ const REPORT: HarnessReport = {
       exitCode: null,
       durationMs: 61_000,
       checks: [
-        { id: 'exit-code', status: 'failed', ok: false, message: NASTY },
-        { id: 'telemetry-status', status: 'failed', ok: false, message: 'expected failed | got passed' },
-        { id: 'baseline', status: 'not-applicable', ok: null, message: 'plan <only>' },
+        check('exit-code', 'failed', NASTY, 'killed', { exitCode: null, signal: 'SIGKILL', timedOut: false }),
+        check('telemetry-status', 'failed', 'expected failed | got passed', 'status-mismatch', { 'scenarios[].status': 'passed', note: '<&>' }),
+        check('baseline', 'not-applicable', 'plan <only>', 'not-plan', { flow: 'audit' }),
       ],
     }),
   ],
 };
 
-const PASSING: HarnessReport = { ...REPORT, ok: true, notes: [], runs: [REPORT.runs[0] as RunReport] };
+const { environment: _environment, ...WITHOUT_ENVIRONMENT } = REPORT;
+const PASSING: HarnessReport = { ...WITHOUT_ENVIRONMENT, ok: true, notes: [], runs: [REPORT.runs[0] as RunReport] };
 
 let dir: string;
 beforeEach(async () => {
@@ -141,19 +155,38 @@ afterEach(async () => {
 });
 
 describe('JSON report', () => {
-  it('has the agreed shape', () => {
-    const json = buildJsonReport(REPORT);
-    expect(Object.keys(json)).toEqual(['ok', 'specId', 'pairId', 'bundleDir', 'notes', 'runs']);
+  it('has the agreed shape and key order (report-schema.ts), whatever order the report was built in', () => {
+    const backwards = <T extends object>(value: T): T => Object.fromEntries(Object.entries(value).reverse()) as T;
+    const json = buildJsonReport(backwards(REPORT));
+    expect(Object.keys(json)).toEqual(['ok', 'specId', 'pairId', 'bundleDir', 'notes', 'environment', 'runs']);
+    expect(Object.keys(buildJsonReport(PASSING))).toEqual(['ok', 'specId', 'pairId', 'bundleDir', 'notes', 'runs']);
     expect(Object.keys(json.runs[0] as object)).toEqual(['scenario', 'flow', 'exitCode', 'durationMs', 'evidenceDir', 'checks']);
+    const full = buildJsonReport({ ...PASSING, runs: [backwards({ ...run({ phase: 'p', scenario: 's', flow: 'plan' }), matrixIndex: 4, status: null, expectedStatus: 'passed' })] });
+    expect(Object.keys(full.runs[0] as object)).toEqual(['scenario', 'phase', 'flow', 'exitCode', 'durationMs', 'evidenceDir', 'matrixIndex', 'status', 'expectedStatus', 'checks']);
     expect(json.runs[1]).toMatchObject({ scenario: 'flap', phase: 'phase-2-down', flow: 'audit', exitCode: null });
-    expect(json.runs[1]?.checks[0]).toEqual({ id: 'exit-code', status: 'failed', ok: false, message: NASTY });
+    const reordered = { detail: { seen: 1, expected: 0, reason: 'zero-exit' }, message: NASTY, ok: false, status: 'failed', id: 'exit-code' } as const;
+    const written = buildJsonReport({ ...PASSING, runs: [run({ scenario: 's', flow: 'validate', checks: [reordered] })] }).runs[0]?.checks[0];
+    expect(Object.keys(written as object)).toEqual(['id', 'status', 'ok', 'message', 'detail']);
+    expect(Object.keys(written?.detail as object)).toEqual(['reason', 'expected', 'seen']);
   });
 
-  it('is written atomically and reads back equal', async () => {
+  it('keeps every check detail and the environment: written, read back and parsed, it equals the report', async () => {
     const path = join(dir, 'report.json');
     await writeJsonReport(path, REPORT);
     expect(await readdir(dir)).toEqual(['report.json']);
-    expect(JSON.parse(await readFile(path, 'utf8'))).toEqual(buildJsonReport(REPORT));
+    const read = JSON.parse(await readFile(path, 'utf8'));
+    expect(read).toEqual(REPORT);
+    expect(read.runs[1].checks[1].detail).toEqual({ reason: 'status-mismatch', expected: 'zero', seen: { 'scenarios[].status': 'passed', note: '<&>' } });
+    expect(read.environment.overridden).toEqual([{ name: 'HAL_SECRET_KAVEDARR_API_KEY', runs: ['healthy/validate', 'flap/phase-2-down/audit'] }]);
+    expect(HarnessReportSchema.parse(read)).toEqual(REPORT);
+  });
+
+  it('refuses to write a report the schema does not accept, rather than drop or invent fields', () => {
+    const bare = { id: 'exit-code', status: 'passed', ok: true, message: 'no detail' } as unknown as CheckResult;
+    expect(() => buildJsonReport({ ...PASSING, runs: [run({ scenario: 's', flow: 'validate', checks: [bare] })] })).toThrow(/detail/);
+    const contradicting = { ...check('exit-code', 'failed', 'x', 'zero-exit'), ok: true };
+    expect(() => buildJsonReport({ ...PASSING, runs: [run({ scenario: 's', flow: 'validate', checks: [contradicting] })] })).toThrow(/ok must be/);
+    expect(() => buildJsonReport({ ...PASSING, extra: 1 } as HarnessReport)).toThrow(/extra/);
   });
 });
 
@@ -201,8 +234,12 @@ describe('JUnit XML', () => {
       .replace('\u001b', '\\u001b')
       .replace('\u000b', '\\u000b')
       .replace('\uD800', '\uFFFD');
-    // The body keeps the full text, line breaks included.
-    expect(failure.text).toBe(readable);
+    // The body keeps the full text, line breaks included, then the detail as values.
+    expect(failure.text).toBe(`${readable}\n\nreason: killed\nexpected: "zero"\nseen: {"exitCode":null,"signal":"SIGKILL","timedOut":false}`);
+    // CI tools group failures by type: the reason code.
+    expect(failure.attrs['type']).toBe('killed');
+    expect(status?.children[0]?.attrs['type']).toBe('status-mismatch');
+    expect(status?.children[0]?.text).toMatch(/\nseen: \{"scenarios\[\]\.status":"passed","note":"<&>"\}$/);
     // The attribute is the one-line form.
     expect(failure.attrs['message']).toBe(readable.replace(/[\t\n\r ]+/g, ' '));
     expect(status?.children[0]?.attrs['message']).toBe('expected failed | got passed');
@@ -252,8 +289,8 @@ describe('Markdown summary', () => {
 
   it('lists failed checks with escaped messages', () => {
     expect(md).toContain('## Failed checks');
-    expect(md).toContain('- **flap/phase-2-down · audit** `telemetry-status`: expected failed \\| got passed');
-    const exitLine = md.split('\n').find((l) => l.includes('`exit-code`:')) as string;
+    expect(md).toContain('- **flap/phase-2-down · audit** `telemetry-status` (`status-mismatch`): expected failed \\| got passed');
+    const exitLine = md.split('\n').find((l) => l.includes('`exit-code` (`killed`):')) as string;
     // Source `\\u001b` renders as the text \u001b.
     expect(exitLine).toContain('expected \\<status\\> \\& "quotes" \'apos\'\\\\u0000\\\\u0007\\\\u001b\\[31m\\\\u000b\uFFFD end line two');
     expect(exitLine).not.toMatch(/[\u0000-\u0008\u001b]/);
@@ -301,7 +338,7 @@ describe('console output', () => {
       'ok    healthy validate  exit 0  1.5 s  2 passed, 0 failed, 1 n/a',
     );
     expect(formatProgressLine(REPORT.runs[1] as RunReport)).toBe(
-      'FAIL  flap/phase-2-down audit  exit none  1 min 1 s  0 passed, 2 failed, 1 n/a: exit-code, telemetry-status',
+      'FAIL  flap/phase-2-down audit  exit none  1 min 1 s  0 passed, 2 failed, 1 n/a: exit-code (killed), telemetry-status (status-mismatch)',
     );
   });
 });

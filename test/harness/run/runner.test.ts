@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runHarness } from '../../../harness/run/runner.ts';
 import { FLOWS, type HarnessReport } from '../../../harness/run/types.ts';
-import { CHECK_NAMES, type CheckName } from '../../../mock-hal/scenario/scenario-model.ts';
+import { CHECK_NAMES, type CheckName } from '../../../common/hal-contract/routes.ts';
 import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
 import { SAMPLES_SKIP_REASON, outageHealthSample, productionSample, samplesTitle } from '../../support/samples.ts';
 

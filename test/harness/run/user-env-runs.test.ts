@@ -47,7 +47,7 @@ describe('--env on real runs', () => {
 
   it('puts the run\'s key into the variable SPEC_OPS_HAL_SECRET_ENV names, so the smoke still reaches the mock', () => {
     expect(failures(secretEnv)).toEqual([]);
-    expect(secretEnv.runs[0]?.checks.find((check) => check.id === 'hal-reached')).toMatchObject({ status: 'passed', detail: { seen: 4 } });
+    expect(secretEnv.runs[0]?.checks.find((check) => check.id === 'hal-reached')).toMatchObject({ status: 'passed', detail: { seen: { requests: 4 } } });
     expect(secretEnv.environment?.overridden).toEqual([{ name: 'SPEC_OPS_HAL_SECRET_ENV', runs: ['healthy/validate'] }]);
   });
 

@@ -44,7 +44,8 @@ describe('mock-hal serve', () => {
     [['serve', '--bogus'], /Unknown option '--bogus'/],
     [['serve', '--scenario', 'no-such'], /no scenario "no-such"/],
     [['serve', '--scenario', fixture('bad-status.json')], /endpoints\.list_movies\.status/],
-    [['frobnicate'], /unknown command "frobnicate"/],
+    [['frobnicate'], /unknown command "frobnicate"; the commands are serve, scenarios, check, schema, record\nRun mock-hal --help for usage\./],
+    [['serve', '--prot', '0'], /Unknown option '--prot'; did you mean --port\?\nRun mock-hal serve --help for usage\./],
   ])('%j exits 2 with a message that says what to do', (args, message) => {
     const result = run(...args);
     expect(result.code).toBe(2);
@@ -83,7 +84,7 @@ describe('mock-hal scenarios, check, --help', () => {
 
   it('has --help everywhere', () => {
     expect(run('--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(/mock-hal serve/) });
-    for (const command of ['serve', 'scenarios', 'check']) {
+    for (const command of ['serve', 'scenarios', 'check', 'schema', 'record']) {
       expect(run(command, '--help')).toMatchObject({ code: 0, stdout: expect.stringMatching(new RegExp(`Usage: mock-hal ${command}`)) });
     }
   });

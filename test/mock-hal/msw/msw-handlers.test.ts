@@ -3,7 +3,7 @@
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMockHalHandlers } from '../../../mock-hal/msw/msw-handlers.ts';
-import { CHECK_NAMES } from '../../../mock-hal/scenario/scenario-model.ts';
+import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
 import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
 import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
 import { describeResponse, smokeRequest } from '../../support/smoke-requests.ts';

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHECK_NAMES } from '../../../mock-hal/scenario/scenario-model.ts';
+import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
 import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
 import { smokeRequest } from '../../support/smoke-requests.ts';
 import { closedPort } from '../../support/mcp.ts';

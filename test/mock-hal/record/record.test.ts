@@ -1,6 +1,6 @@
 // mock-hal record: a second mock-hal stands in for the real API; what gets recorded
 // from it must replay, served by mock-hal, exactly as the original answered.
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -11,10 +11,12 @@ import {
   parseTarget,
   recordSmoke,
   scenarioNameFromFile,
+  startRecordingProxy,
   writeScenarioFile,
   type RecordedAnswer,
 } from '../../../mock-hal/record/record.ts';
-import { CHECK_NAMES, parseScenario, type CheckName, type ScenarioInput } from '../../../mock-hal/scenario/scenario-model.ts';
+import { CHECK_NAMES, type CheckName } from '../../../common/hal-contract/routes.ts';
+import { parseScenario, type ScenarioInput } from '../../../mock-hal/scenario/scenario-model.ts';
 import { listScenarios, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
 import { DEFAULT_SCENARIOS_DIR, startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
 import { smokeRequest } from '../../support/smoke-requests.ts';
@@ -255,6 +257,61 @@ describe('record pieces', () => {
     await expect(writeScenarioFile(join(dir, 'bad.json'), { name: 'Bad Name', description: 'x', expect: { status: 'passed' } }, false)).rejects.toThrow(
       /name/,
     );
+  });
+
+  it('writes the scenario once: an existing --out is kept unless --force, and no temp file is left', async () => {
+    const out = join(dir, 'once', 'rec.json');
+    const scenario = (name: string): ScenarioInput => ({ name, description: 'x', expect: { status: 'passed' } });
+    await writeScenarioFile(out, scenario('first'), false);
+    await expect(writeScenarioFile(out, scenario('second'), false)).rejects.toThrow(/already exists; pass --force/);
+    expect(JSON.parse(await readFile(out, 'utf8')).name).toBe('first');
+    await writeScenarioFile(out, scenario('third'), true);
+    expect(await readFile(out, 'utf8')).toBe(`${JSON.stringify(scenario('third'), null, 2)}\n`);
+    expect(await readdir(join(dir, 'once'))).toEqual(['rec.json']);
+    await expect(writeScenarioFile(join(dir, 'once'), scenario('x'), true)).rejects.toThrow(/is a folder/);
+  });
+
+  it('keeps the key out of recorded bodies and errors', async () => {
+    const original = await startMockHal({
+      scenario: {
+        name: 'echo',
+        description: 'echoes the key',
+        endpoints: { health: { type: 'raw', status: 200, headers: { 'content-type': 'text/plain' }, body: `key=${KEY}; short=${KEY.slice(0, 7)}` } },
+        expect: { status: 'passed' },
+      },
+      apiKey: KEY,
+    });
+    try {
+      const [health] = await recordSmoke({ target: original.url, apiKey: KEY, checks: ['health'] });
+      expect(health).toMatchObject({ kind: 'answer', body: `key=[REDACTED]; short=${KEY.slice(0, 7)}` });
+    } finally {
+      await original.close();
+    }
+  });
+
+  it('the proxy records only smoke requests, by method and path, hiding keys clients send', async () => {
+    const original = await startMockHal({
+      scenario: {
+        name: 'echo-movies',
+        description: 'echoes the key',
+        endpoints: { list_movies: { type: 'raw', status: 200, headers: { 'content-type': 'application/json' }, body: `{"k":"${KEY}"}` } },
+        expect: { status: 'passed' },
+      },
+      apiKey: KEY,
+    });
+    const seen: RecordedAnswer[] = [];
+    const proxy = await startRecordingProxy({ target: original.url, onAnswer: (answer) => seen.push(answer) });
+    try {
+      expect((await fetch(smokeRequest('list_movies', proxy.url, KEY))).status).toBe(200);
+      // Passed through, not recorded: the wrong method for a smoke path, and a path that is none.
+      expect((await fetch(`${proxy.url}/api/v3/movie`, { method: 'POST', headers: { apikey: KEY } })).status).toBe(405);
+      expect((await fetch(`${proxy.url}/api/v3/other`)).status).toBe(404);
+      expect(seen.map((answer) => answer.check)).toEqual(['list_movies']);
+      expect(proxy.answers()).toEqual(seen);
+      expect(seen[0]).toMatchObject({ kind: 'answer', status: 200, body: '{"k":"[REDACTED]"}' });
+    } finally {
+      await Promise.all([proxy.close(), original.close()]);
+    }
   });
 
   it.each([

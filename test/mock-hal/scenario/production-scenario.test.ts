@@ -2,7 +2,8 @@
 // healthy day (interfaces doc, section 5), and a correct guardrail counts it as passed.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkFailure } from '../../../common/hal-contract/check-outcome.ts';
-import { CHECK_NAMES, type Behaviour } from '../../../mock-hal/scenario/scenario-model.ts';
+import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
+import type { Behaviour } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
 import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
 import { IN_CI, SAMPLES_SKIP_REASON, productionSample, samplesTitle } from '../../support/samples.ts';

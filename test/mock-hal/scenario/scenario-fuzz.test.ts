@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
+import { smokeRequest } from '../../../common/hal-contract/smoke-requests.ts';
 import { createMockHalApp } from '../../../mock-hal/server/app.ts';
 import { ScenarioError, parseScenario, type Scenario } from '../../../mock-hal/scenario/scenario-model.ts';
 import { listScenarios, loadScenarioFile, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
@@ -238,12 +240,12 @@ describe('what is accepted can be served', () => {
     // A client that gives up after 20 ms: hangs and long delays end quickly.
     faultsFor: () => ({ clientGone: () => new Promise<void>((resolve) => setTimeout(resolve, 20)), reset: () => new Response(null, { status: 500 }) }),
   });
-  const requests: Record<string, RequestInit & { path: string }> = {
-    health: { path: '/health' },
-    list_movies: { path: '/api/v3/movie' },
-    indexer_test: { path: '/api/v3/indexer/test', method: 'POST', body: '{}' },
-    graphql_ping: { path: '/graphql', method: 'POST', body: '{"query":"query { __typename }"}' },
-  };
+  const requests = Object.fromEntries(
+    CHECK_NAMES.map((check) => {
+      const { path, method, body } = smokeRequest(check, KEY);
+      return [check, { path, method, body }];
+    }),
+  );
 
   it(`every accepted mutation answers each check without the mock failing (${RUNS.served} cases, seed ${SEED})`, async () => {
     let served = 0;

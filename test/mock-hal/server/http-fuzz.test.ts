@@ -7,6 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_NAMES, SMOKE_ROUTES } from '../../../common/hal-contract/routes.ts';
 import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
 import type { Behaviour, Scenario } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
@@ -17,7 +18,7 @@ const RUNS = { requests: runs(300), slowClients: runs(3), graphqlDepth: runs(40)
 const KEY = 'kvd_fuzz_key_5f3a9c1e';
 const LIMITS = { maxBodyBytes: 16 * 1024, maxHeaderBytes: 8 * 1024, headersTimeoutMs: 600, requestTimeoutMs: 1_200 };
 const SCENARIOS = ['healthy', 'production', 'degraded', 'partial', 'malformed', 'unauthorized', 'graphql-errors', 'offline', 'failure-window', 'failure-window-5xx'];
-const ROUTES = ['/health', '/api/v3/movie', '/api/v3/indexer/test', '/graphql'];
+const ROUTES = CHECK_NAMES.map((check) => SMOKE_ROUTES[check].path);
 
 let mock: MockHal;
 beforeAll(async () => {

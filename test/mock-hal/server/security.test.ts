@@ -7,6 +7,7 @@ import { networkInterfaces, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_NAMES, SMOKE_ROUTES } from '../../../common/hal-contract/routes.ts';
 import { createMockHalApp } from '../../../mock-hal/server/app.ts';
 import { ScenarioError } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
@@ -149,7 +150,7 @@ describe('the API key and secrets never reach the journal', () => {
   afterAll(() => mock.close());
 
   const where = fc.constantFrom('x-api-key', 'apikey', 'authorization', 'cookie', 'custom-header', 'header-name', 'path', 'query-value', 'query-name', 'body', 'graphql-query', 'graphql-broken', 'json-broken');
-  const route = fc.constantFrom('/health', '/api/v3/movie', '/api/v3/indexer/test', '/graphql', '/nope');
+  const route = fc.constantFrom(...CHECK_NAMES.map((check) => SMOKE_ROUTES[check].path), '/nope');
 
   it(`wherever a client puts the key or a secret, the journal shows [REDACTED] (${RUNS.journal} cases, seed ${SEED})`, async () => {
     await fc.assert(

@@ -1,0 +1,49 @@
+// What `mock-hal record` keeps of one endpoint's answer, and how it is judged. The smoke
+// sender and the proxy both produce these; the scenario builder turns them into behaviours.
+import { checkFailure } from '../../common/hal-contract/check-outcome.ts';
+import type { CheckName } from '../../common/hal-contract/routes.ts';
+import { redact } from '../../common/hal-contract/redact.ts';
+
+export const DEFAULT_RECORD_TIMEOUT_MS = 10_000;
+
+export class RecordError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'RecordError';
+  }
+}
+
+/** One endpoint's answer as it was seen. */
+export type RecordedAnswer =
+  | { check: CheckName; kind: 'answer'; latencyMs: number; status: number; headers: Record<string, string>; body: string }
+  | { check: CheckName; kind: 'reset'; latencyMs: number; error: string }
+  | { check: CheckName; kind: 'hang'; latencyMs: number; error: string };
+
+/**
+ * Why a correct guardrail must count this answer as a failed check, or null when
+ * it must count it as passed: the contract's rule (check-outcome.ts), which the
+ * reference guardrails apply too.
+ */
+export function failureReason(answer: RecordedAnswer): string | null {
+  return checkFailure(answer.check, answer.kind === 'answer' ? { kind: 'answer', status: answer.status, body: answer.body } : answer);
+}
+
+/** fetch hides the useful part (ECONNREFUSED and the like) in `cause`. */
+function errorText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause as (Error & { code?: unknown }) | undefined;
+  if (cause instanceof Error && cause.message && cause.message !== error.message) {
+    return typeof cause.code === 'string' ? `${cause.code}: ${cause.message}` : cause.message;
+  }
+  return error.message;
+}
+
+function isTimeout(error: unknown): boolean {
+  return error instanceof Error && (error.name === 'TimeoutError' || (error.cause as Error | undefined)?.name === 'TimeoutError');
+}
+
+/** The answer for a request that got none: a hang when our timeout fired, else a failed connection. */
+export function unanswered(check: CheckName, error: unknown, latencyMs: number, timeoutMs: number, secrets: Iterable<string>): RecordedAnswer {
+  if (isTimeout(error)) return { check, kind: 'hang', latencyMs, error: `timed out after ${timeoutMs} ms` };
+  return { check, kind: 'reset', latencyMs, error: redact(errorText(error), secrets) };
+}
