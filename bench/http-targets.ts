@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { smokeRequest, type CheckName } from '../common/hal-contract/index.ts';
 
 export const BENCH_KEY = 'kvd_bench_key_0123456789';
 export const MOCK_HAL_NODE_FLAGS = ['--max-semi-space-size=4'];
@@ -18,17 +19,14 @@ export interface Route {
   body?: string;
 }
 
-export const ROUTES: Route[] = [
-  { name: 'GET /health', method: 'GET', path: '/health', headers: {} },
-  { name: 'GET /api/v3/movie', method: 'GET', path: '/api/v3/movie', headers: { 'x-api-key': BENCH_KEY } },
-  {
-    name: 'POST /graphql',
-    method: 'POST',
-    path: '/graphql',
-    headers: { 'x-api-key': BENCH_KEY, 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'query { __typename }' }),
-  },
-];
+// The smoke requests the guardrails send, as the HAL contract has them.
+const benchRoute = (check: CheckName): Route => {
+  const { method, path, body } = smokeRequest(check, BENCH_KEY);
+  const headers: Record<string, string> = check === 'health' ? {} : { 'x-api-key': BENCH_KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  return { name: `${method} ${path}`, method, path, headers, ...(body === undefined ? {} : { body }) };
+};
+
+export const ROUTES: Route[] = [benchRoute('health'), benchRoute('list_movies'), benchRoute('graphql_ping')];
 
 export interface Target {
   name: string;

@@ -23,6 +23,7 @@ import { parseArgs } from 'node:util';
 import type { Behaviour, CheckName, Scenario } from '../mock-hal/index.ts';
 import { resolveScenario } from '../mock-hal/index.ts';
 import { MOCK_HAL_NODE_FLAGS } from './http-targets.ts';
+import { CHECK_NAMES, LIST_MOVIES_HAL_QUERY, smokeRequest } from '../common/hal-contract/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEY = 'kvd_soak_key_2f8b71';
@@ -92,12 +93,12 @@ const selections: Selection[] = NAMES.flatMap((name) => {
 });
 const allowedOf = (selection: Selection, check: CheckName): Outcome[] => outcomes(selection.scenario.phases[selection.phase]!.endpoints[check]);
 
-const CHECKS: { check: CheckName; method: string; path: string; body?: string }[] = [
-  { check: 'health', method: 'GET', path: '/health' },
-  { check: 'list_movies', method: 'GET', path: '/api/v3/movie?page=1&limit=50' },
-  { check: 'indexer_test', method: 'POST', path: '/api/v3/indexer/test', body: '{}' },
-  { check: 'graphql_ping', method: 'POST', path: '/graphql', body: '{"query":"query { __typename }"}' },
-];
+// The smoke requests as the HAL contract has them; list_movies with the paging a tool call carries.
+const CHECKS: { check: CheckName; method: string; path: string; body?: string }[] = CHECK_NAMES.map((check) => {
+  const { method, path, body } = smokeRequest(check, null);
+  const query = check === 'list_movies' ? `?${new URLSearchParams(Object.entries(LIST_MOVIES_HAL_QUERY).map(([k, v]) => [k, String(v)]))}` : '';
+  return { check, method, path: `${path}${query}`, ...(body === undefined ? {} : { body }) };
+});
 
 // --- the mock, as a child process ------------------------------------------------------------------
 

@@ -50,7 +50,7 @@ export async function runCommand(program: Program, command: string | undefined, 
       io.stdout(error.help);
       return 0;
     }
-    // A raw parseArgs error comes from a command that parses for itself (merge).
+    // Every command parses through parseCommandLine; a raw parseArgs error still reads as a usage error, not a crash.
     if (error instanceof UsageError || isParseArgsError(error)) return usageFailure(program, command, error as Error, io);
     const message = program.couldNotRun?.(error);
     if (message === undefined) throw error;

@@ -1,10 +1,10 @@
 // graphql-escaping: graphql_ping reaches the mock as a JSON body whose query is the
 // one the scripts mean to send, i.e. the scripts escaped it into call_tool's args.
+import { GRAPHQL_PING_QUERY } from '../../common/hal-contract/index.ts';
 import { SMOKE_FLOWS, type RunRecord } from '../run/types.ts';
 import { otherFlow, result, type CheckResultOf } from './result.ts';
 import { halView, isSmoke, type TelemetryView } from './run-view.ts';
 
-export const GRAPHQL_PING_QUERY = 'query { __typename }';
 
 export type GraphqlEscapingReason =
   | 'not-smoke'

@@ -21,7 +21,6 @@ export { checkArtifacts, checkBaseline, checkExitCode, checkGraphqlEscaping, che
 export { checkSecretLeak, checkTelemetrySchema, checkTelemetryStatus, specKitOutcomeCheck };
 export { checkTransition, notApplicableTransition, type TransitionInput } from './transition.ts';
 export { expectedStatus, observedStatus, readTelemetry, type TelemetryView } from './run-view.ts';
-export { GRAPHQL_PING_QUERY } from './graphql-escaping.ts';
 export { manifestOf } from './manifest-path.ts';
 export { result, type CheckResultOf } from './result.ts';
 

@@ -4,14 +4,15 @@ import { dispatch, messageOf, processIo, type CommandTable, type Io } from '../.
 import { ScenarioError } from '../../mock-hal/index.ts';
 import { EvidenceError } from '../evidence/evidence.ts';
 import { ExportError } from '../evidence/export-evidence.ts';
-import { MergeError, mergeMain } from '../reports/merge.ts';
+import { MergeError } from '../reports/merge.ts';
 import { EnvOptionError } from '../run/run-environment.ts';
 import { HarnessSetupError } from '../run/runner.ts';
-import { checkTelemetryMain } from '../telemetry/check-telemetry.ts';
+import { checkTelemetryCommand } from './check-telemetry-command.ts';
 import { CommandLineError } from './command-line.ts';
 import { gapsCommand } from './gaps-command.ts';
 import { callToolCommand, halServerCommand } from './hal-chain-commands.ts';
 import { knobsCommand } from './knobs-command.ts';
+import { mergeCommand } from './merge-command.ts';
 import { reportCommand } from './report-command.ts';
 import { runCommand } from './run-command.ts';
 
@@ -42,8 +43,8 @@ const HARNESS: CommandTable = {
   help: HELP,
   commands: {
     run: runCommand,
-    'check-telemetry': checkTelemetryMain,
-    merge: mergeMain,
+    'check-telemetry': checkTelemetryCommand,
+    merge: mergeCommand,
     report: reportCommand,
     gaps: gapsCommand,
     knobs: knobsCommand,

@@ -1,7 +1,8 @@
 // The judges of the gaps the HAL smoke shows in its exit status, artifacts and cargo
 // calls: hal-failure-propagation, artifact-on-failure, manifest-path, graphql-escaping.
 import { artifactProblemsOf, describeArtifactProblem, type ArtifactProblemKind } from '../checks/artifacts.ts';
-import { GRAPHQL_PING_QUERY, type GraphqlEscapingReason } from '../checks/graphql-escaping.ts';
+import { GRAPHQL_PING_QUERY } from '../../common/hal-contract/index.ts';
+import type { GraphqlEscapingReason } from '../checks/graphql-escaping.ts';
 import { reasonOf } from '../checks/index.ts';
 import type { ManifestPathReason } from '../checks/manifest-path.ts';
 import { HEALTHY, NO_SMOKE, OFFLINE, smokeRuns, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';

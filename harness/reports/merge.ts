@@ -1,24 +1,17 @@
-// guardrail-harness merge: shards of one run matrix, run in separate CI jobs,
-// become one report, with the transition judged across the whole pair again.
+// Shards of one run matrix, run in separate CI jobs, become one report, with the
+// transition judged across the whole pair again. guardrail-harness merge
+// (harness/cli/merge-command.ts) is the command line on top.
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport } from './index.ts';
 import { addTransitions } from '../run/runner.ts';
 import type { HarnessReport, RunReport, UserEnvironmentReport } from '../run/types.ts';
 import { HarnessReportSchema, jsonPath } from './report-schema.ts';
 
-export const MERGE_USAGE = `Usage: guardrail-harness merge [--report-json FILE] [--junit FILE] [--markdown FILE] REPORT.json...
-
-Combines the JSON reports of the shards of one run (guardrail-harness run --shard I/N --report-json ...)
-into one report, and judges the transition check across all runs of each flow.
-Exit status: 0 every check holds, 1 some check failed, 2 the reports could not be merged.
-`;
-
 export class MergeError extends Error {}
 
-async function readReport(path: string): Promise<HarnessReport> {
+/** One shard's report.json, or a MergeError that names the file and what is wrong with it. */
+export async function readShardReport(path: string): Promise<HarnessReport> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -94,28 +87,4 @@ export function mergeEnvironments(environments: readonly UserEnvironmentReport[]
     }
   }
   return { set: [...set.values()], overridden: [...overridden].map(([name, runs]) => ({ name, runs: [...runs] })) };
-}
-
-export async function mergeMain(args: string[], io: { stdout: (text: string) => void }): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args,
-    allowPositionals: true,
-    options: {
-      'report-json': { type: 'string' },
-      junit: { type: 'string' },
-      markdown: { type: 'string' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    io.stdout(MERGE_USAGE);
-    return 0;
-  }
-  if (positionals.length === 0) throw new MergeError('merge needs the report.json of each shard: guardrail-harness merge shard-1/report.json shard-2/report.json');
-  const merged = mergeReports(await Promise.all(positionals.map(readReport)));
-  if (values['report-json']) await writeJsonReport(values['report-json'], merged);
-  if (values.junit) await writeJunitReport(values.junit, merged);
-  if (values.markdown) await writeMarkdownReport(values.markdown, merged);
-  io.stdout(`${renderConsoleSummary(merged)}\n`);
-  return merged.ok ? 0 : 1;
 }

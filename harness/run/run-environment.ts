@@ -3,11 +3,11 @@
 // which wins. This module parses the user's variables, applies them, and says in the
 // report what was set and which harness variables it replaced (secrets redacted).
 import { readFile } from 'node:fs/promises';
+import { REDACTED } from '../../common/hal-contract/index.ts';
 import type { EnvSetting, UserEnvironmentReport } from './types.ts';
 
 /** A name a POSIX shell accepts as a variable name. */
 export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-export const REDACTED = '[REDACTED]';
 
 /** A bad --env / --env-file: the CLI answers it with exit 2. */
 export class EnvOptionError extends Error {

@@ -26,11 +26,11 @@ export function removeAllScratch(): void {
   liveScratch.clear();
 }
 
-/** Runs `work` on every item, at most `limit` at a time; results keep the items' order. */
+/** Runs `work` on every item, at most `limit` (at least 1) at a time; results keep the items' order. */
 export async function pool<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
-  const lanes = Array.from({ length: Math.min(limit, items.length) }, async () => {
+  const lanes = Array.from({ length: Math.min(Math.max(1, Math.floor(limit) || 1), items.length) }, async () => {
     while (next < items.length) {
       const index = next++;
       results[index] = await work(items[index] as T);

@@ -128,7 +128,7 @@ export function createControlApi({ engine, journal, resolveScenario, access }: C
       engine.activate(scenario, { phase: phaseText === undefined ? 0 : Number(phaseText), hold });
     } catch (error) {
       if (error instanceof ScenarioError) {
-        return jsonResponse({ error: 'Bad Request', message: error.message, issues: error.issues }, byName ? 404 : 400);
+        return jsonResponse({ error: byName ? 'Not Found' : 'Bad Request', message: error.message, issues: error.issues }, byName ? 404 : 400);
       }
       if (error instanceof RangeError) return jsonResponse({ error: 'Bad Request', message: error.message }, 400);
       throw error;

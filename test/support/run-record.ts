@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { JournalEntry } from '../../mock-hal/server/journal.ts';
-import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
+import { CHECK_NAMES, GRAPHQL_PING_QUERY, smokeRequest, type CheckName } from '../../common/hal-contract/index.ts';
 import type { RunRecord, ShimCall } from '../../harness/run/types.ts';
 import { writeCargoWorkspace } from './cargo-workspace.ts';
 
@@ -34,16 +34,8 @@ export function workspace(): Workspace {
   };
 }
 
-const ROUTES: Record<CheckName, [string, string]> = {
-  health: ['GET', '/health'],
-  list_movies: ['GET', '/api/v3/movie'],
-  indexer_test: ['POST', '/api/v3/indexer/test'],
-  graphql_ping: ['POST', '/graphql'],
-};
-
 export function journalEntry(check: CheckName, status: number | null, overrides: Partial<JournalEntry> = {}): JournalEntry {
-  const [method, path] = ROUTES[check];
-  const body = check === 'graphql_ping' ? '{"query":"query { __typename }"}' : check === 'indexer_test' ? '{}' : '';
+  const { method, path, body = '' } = smokeRequest(check, null);
   return {
     id: CHECK_NAMES.indexOf(check) + 1,
     time: '2026-11-24T10:00:00.000Z',
@@ -53,7 +45,7 @@ export function journalEntry(check: CheckName, status: number | null, overrides:
     headers: {},
     body,
     bodyIsJson: body === '' ? null : true,
-    ...(check === 'graphql_ping' ? { graphql: { parseable: true, operation: 'query', query: 'query { __typename }' } } : {}),
+    ...(check === 'graphql_ping' ? { graphql: { parseable: true, operation: 'query', query: GRAPHQL_PING_QUERY } } : {}),
     check,
     scenario: 'test',
     phase: 'test',

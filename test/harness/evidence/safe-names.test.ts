@@ -1,5 +1,5 @@
 // safeFileName and uniqueSafeFileName as properties over any input; the fixed
-// examples (colons, control characters, dots, -2/-3 suffixes) are in evidence.test.ts.
+// examples (colons, control characters, dots, -2/-3 suffixes) are in evidence-file-names.test.ts.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { safeFileName, uniqueSafeFileName } from '../../../harness/evidence/safe-names.ts';

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MergeError, mergeEnvironments, mergeMain, mergeReports } from '../../../harness/reports/merge.ts';
+import { UsageError } from '../../../common/cli/index.ts';
+import { mergeCommand } from '../../../harness/cli/merge-command.ts';
+import { MergeError, mergeEnvironments, mergeReports } from '../../../harness/reports/merge.ts';
 import { renderJsonReport } from '../../../harness/reports/index.ts';
 import { runHarness, shardRuns } from '../../../harness/run/runner.ts';
 import type { HarnessReport, RunReport } from '../../../harness/run/types.ts';
@@ -34,6 +36,11 @@ const ENV: HarnessReport['environment'] = {
   set: [{ name: 'SPEC_OPS_HAL_SKIP', value: '0', source: '--env' }],
   overridden: [{ name: 'SPEC_OPS_HAL_SKIP', runs: ['healthy/validate'] }],
 };
+
+/** guardrail-harness merge without the dispatcher, so its errors arrive as thrown. */
+function merge(args: string[], stdout: (text: string) => void = () => undefined): Promise<number> {
+  return mergeCommand(args, { stdout, stderr: () => undefined });
+}
 
 /** Writes `content` (JSON unless a string) as a shard file and returns its path. */
 function shardFile(name: string, content: unknown): string {
@@ -65,7 +72,7 @@ describe('shards', () => {
     });
     const lines: string[] = [];
     const mergedPath = join(out, 'merged.json');
-    const code = await mergeMain(['--report-json', mergedPath, ...files], { stdout: (text) => lines.push(text) });
+    const code = await merge(['--report-json', mergedPath, ...files], (text) => lines.push(text));
     expect(code).toBe(0);
     const merged = JSON.parse(readFileSync(mergedPath, 'utf8'));
     expect(merged.runs.map((entry: RunReport) => entry.scenario)).toEqual(['healthy', 'degraded']);
@@ -98,7 +105,7 @@ describe('merge', () => {
       environment: { ...ENV, overridden: [{ name: 'SPEC_OPS_HAL_SKIP', runs: ['degraded/validate'] }] },
     });
     const mergedPath = join(out, 'env-merged.json');
-    expect(await mergeMain(['--report-json', mergedPath, a, b], { stdout: () => undefined })).toBe(0);
+    expect(await merge(['--report-json', mergedPath, a, b])).toBe(0);
     const merged = JSON.parse(readFileSync(mergedPath, 'utf8')) as HarnessReport;
     expect(merged.environment).toEqual({ set: ENV?.set, overridden: [{ name: 'SPEC_OPS_HAL_SKIP', runs: ['healthy/validate', 'degraded/validate'] }] });
     expect(Object.keys(merged)).toEqual(['ok', 'specId', 'pairId', 'bundleDir', 'notes', 'environment', 'runs']);
@@ -124,14 +131,14 @@ describe('merge', () => {
     const noDetail = run('healthy', 0, 'passed', 'passed');
     const { detail: _detail, ...bare } = noDetail.checks[0] as RunReport['checks'][number];
     const old = shardFile('old-shard.json', report('a', [{ ...noDetail, checks: [bare as RunReport['checks'][number]] }]));
-    const error = await mergeMain([old], { stdout: () => undefined }).catch((caught: unknown) => caught);
+    const error = await merge([old]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MergeError);
     expect((error as Error).message).toMatch(new RegExp(`^${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a report\\.json this guardrail-harness can merge \\(\\$\\.runs\\[0\\]\\.checks\\[0\\]\\.detail: `));
     expect((error as Error).message).toMatch(/written by this same version of guardrail-harness; re-run a shard that an older or newer version wrote\.$/);
     const newer = shardFile('newer-shard.json', { ...report('a', []), futureField: true });
-    await expect(mergeMain([newer], { stdout: () => undefined })).rejects.toThrow(/newer-shard\.json is not a report\.json .*\$: Unrecognized key: "futureField"/);
+    await expect(merge([newer])).rejects.toThrow(/newer-shard\.json is not a report\.json .*\$: Unrecognized key: "futureField"/);
     const badReason = shardFile('bad-reason.json', report('a', [{ ...noDetail, checks: [{ ...(noDetail.checks[0] as RunReport['checks'][number]), detail: { reason: '', expected: 0, seen: 0 } }] }]));
-    await expect(mergeMain([badReason], { stdout: () => undefined })).rejects.toThrow(/\$\.runs\[0\]\.checks\[0\]\.detail\.reason: /);
+    await expect(merge([badReason])).rejects.toThrow(/\$\.runs\[0\]\.checks\[0\]\.detail\.reason: /);
   });
 
   it('refuses reports of different specs, a shard given twice, and files that are not reports', async () => {
@@ -140,8 +147,10 @@ describe('merge', () => {
     expect(() => mergeReports([one, one])).toThrow(/appears in two reports/);
     const junk = join(out, 'junk.json');
     writeFileSync(junk, '{"ok": true}');
-    await expect(mergeMain([junk], { stdout: () => undefined })).rejects.toThrow(MergeError);
-    await expect(mergeMain([join(out, 'missing.json')], { stdout: () => undefined })).rejects.toThrow(/cannot read it \(ENOENT\)/);
-    await expect(mergeMain([], { stdout: () => undefined })).rejects.toThrow(/needs the report\.json of each shard/);
+    await expect(merge([junk])).rejects.toThrow(MergeError);
+    await expect(merge([join(out, 'missing.json')])).rejects.toThrow(/cannot read it \(ENOENT\)/);
+    // A command-line mistake, not a shard's: the dispatcher adds where the usage is.
+    await expect(merge([])).rejects.toBeInstanceOf(UsageError);
+    await expect(merge([])).rejects.toThrow(/needs the report\.json of each shard/);
   });
 });

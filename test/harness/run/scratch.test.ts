@@ -79,6 +79,8 @@ describe('pool', () => {
     expect(await pool([1, 2, 3], 10, async (item) => (seen.push(item), item))).toEqual([1, 2, 3]);
     expect(seen.sort()).toEqual([1, 2, 3]);
     expect(await pool([], 4, async () => 1)).toEqual([]);
+    // A limit below one still runs everything, one at a time, rather than nothing.
+    expect(await pool([1, 2], 0, async (item) => item * 2)).toEqual([2, 4]);
   });
 
   it('a failing item rejects the pool with its error', async () => {

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkTelemetryMain } from '../../../harness/telemetry/check-telemetry.ts';
+import { checkTelemetryCommand as checkTelemetryMain } from '../../../harness/cli/check-telemetry-command.ts';
 import { MAX_TELEMETRY_BYTES } from '../../../harness/telemetry/telemetry-schema.ts';
 import { FLOWS, STAGE_OF_FLOW, type Flow } from '../../../harness/run/types.ts';
 import { NODE, ROOT, run, tempDir } from '../../support/mcp.ts';

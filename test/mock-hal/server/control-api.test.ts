@@ -85,8 +85,7 @@ describe('PUT /__mock/scenario', () => {
     const { app, engine } = mock();
     const answer = await put(app, body, query);
     expect(answer.status).toBe(status);
-    // Even the 404 says "Bad Request" (control-api.ts:129).
-    expect(answer.json.error).toBe('Bad Request');
+    expect(answer.json.error).toBe(status === 404 ? 'Not Found' : 'Bad Request');
     expect(answer.json.message).toEqual(expect.stringContaining(message));
     expect(engine.active().scenario.name).toBe('healthy');
   });
