@@ -4,9 +4,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 const answers = JSON.parse(process.env.BENCH_ANSWERS ?? '{}') as Record<string, { contentType: string; body: string }>;
-const byRoute = new Map(
-  Object.entries(answers).map(([name, answer]) => [name.replace(' ', ''), { type: answer.contentType, body: Buffer.from(answer.body) }]),
-);
+const byRoute = new Map(Object.entries(answers).map(([name, answer]) => [name.replace(' ', ''), { type: answer.contentType, body: Buffer.from(answer.body) }]));
 
 const server = createServer((request, response) => {
   const path = (request.url ?? '/').split('?')[0];

@@ -8,18 +8,18 @@ import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { hermeticCallCost, matrixWallTime, median, MATRIX, type CallCost } from './harness-bench.ts';
+import { type CallCost, hermeticCallCost, MATRIX, matrixWallTime, median } from './harness-bench.ts';
 import {
+  captureAnswers,
   MOCK_HAL_NODE_FLAGS,
   ROUTES,
-  captureAnswers,
   rssBytes,
   startBareTarget,
   startMockHalTarget,
   startWiremockTarget,
   type Target,
 } from './http-targets.ts';
-import { load, send, type LoadResult } from './load.ts';
+import { type LoadResult, load, send } from './load.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTIONS = [1, 16, 64];
@@ -96,7 +96,9 @@ async function loadComparison(targets: Target[]): Promise<LoadResult[]> {
           non2xx: samples.reduce((sum, sample) => sum + sample.non2xx, 0),
         };
         results.push(result);
-        log(`  ${route.name.padEnd(18)} c=${String(connections).padStart(2)}  ${name.padEnd(14)} ${String(result.requestsPerSecond).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`);
+        log(
+          `  ${route.name.padEnd(18)} c=${String(connections).padStart(2)}  ${name.padEnd(14)} ${String(result.requestsPerSecond).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
+        );
       }
     }
   }
@@ -105,7 +107,14 @@ async function loadComparison(targets: Target[]): Promise<LoadResult[]> {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, col) => Math.max(...rows.map((row) => (row[col] ?? '').length)));
-  return rows.map((row) => row.map((cell, col) => cell.padEnd(widths[col]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((row) =>
+      row
+        .map((cell, col) => cell.padEnd(widths[col]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 function ratio(a: number | undefined, b: number | undefined): number | null {
@@ -177,17 +186,43 @@ async function main(): Promise<void> {
     matrix: { value: matrix?.ms ?? null, target: '<= 30000 ms', met: matrix ? matrix.ms <= 30_000 : null },
   };
 
-  const results = { date: new Date().toISOString(), machine, settings: { seconds, rounds }, startupMs: startup, memory, loads, comparison, call, matrix, targets: targetsMet };
+  const results = {
+    date: new Date().toISOString(),
+    machine,
+    settings: { seconds, rounds },
+    startupMs: startup,
+    memory,
+    loads,
+    comparison,
+    call,
+    matrix,
+    targets: targetsMet,
+  };
   writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
 
   const fmt = (value: number | null) => (value === null ? '—' : String(value));
   process.stdout.write(
     `\n${table([
       ['route', 'conns', 'mock-hal req/s', 'bare req/s', 'WireMock req/s', 'to bare', 'to WireMock', 'p50 ms', 'p99 ms'],
-      ...comparison.map((row) => [row.route, String(row.connections), fmt(row.mockHal), fmt(row.bare), fmt(row.wiremock), fmt(row.toBare), fmt(row.toWiremock), fmt(row.p50Ms), fmt(row.p99Ms)]),
+      ...comparison.map((row) => [
+        row.route,
+        String(row.connections),
+        fmt(row.mockHal),
+        fmt(row.bare),
+        fmt(row.wiremock),
+        fmt(row.toBare),
+        fmt(row.toWiremock),
+        fmt(row.p50Ms),
+        fmt(row.p99Ms),
+      ]),
     ])}\n\n${table([
       ['target', 'wanted', 'measured', 'met'],
-      ...Object.entries(targetsMet).map(([name, entry]) => [name, entry.target, fmt(entry.value as number | null), entry.met === null ? 'n/a' : entry.met ? 'yes' : 'NO']),
+      ...Object.entries(targetsMet).map(([name, entry]) => [
+        name,
+        entry.target,
+        fmt(entry.value as number | null),
+        entry.met === null ? 'n/a' : entry.met ? 'yes' : 'NO',
+      ]),
     ])}\n`,
   );
   if (call) {

@@ -4,8 +4,8 @@ import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runHarness } from '../harness/run/runner.ts';
 import { createHermeticShims } from '../harness/fakes/shims/hermetic.ts';
+import { runHarness } from '../harness/run/runner.ts';
 import type { Flow, ShimCall } from '../harness/run/types.ts';
 import { startMockHal } from '../mock-hal/index.ts';
 import { writeCargoWorkspace } from '../test/support/cargo-workspace.ts';
@@ -56,9 +56,25 @@ export async function hermeticCallCost(calls = 20): Promise<CallCost> {
     const shims = await createHermeticShims({ dir: join(work, 'shims'), nodePath: process.execPath, shimLog });
     const env = { ...process.env, ...shims.env, HAL_SECRET_KAVEDARR_API_KEY: 'kvd_bench_call_key' };
     const args = [
-      'run', '--manifest-path', 'codex-rs/Cargo.toml', '--quiet', '-p', 'codex-mcp-client', '--bin', 'call_tool', '--',
-      '--tool', 'http-get', '--args', JSON.stringify({ url: `${mock.url}/api/v3/movie`, headers: { 'X-Api-Key': '{secrets.kavedarr.api_key}' } }),
-      '--env', 'HAL_SECRET_KAVEDARR_API_KEY=kvd_bench_call_key', '--', 'npx', '-y', 'hal-mcp',
+      'run',
+      '--manifest-path',
+      'codex-rs/Cargo.toml',
+      '--quiet',
+      '-p',
+      'codex-mcp-client',
+      '--bin',
+      'call_tool',
+      '--',
+      '--tool',
+      'http-get',
+      '--args',
+      JSON.stringify({ url: `${mock.url}/api/v3/movie`, headers: { 'X-Api-Key': '{secrets.kavedarr.api_key}' } }),
+      '--env',
+      'HAL_SECRET_KAVEDARR_API_KEY=kvd_bench_call_key',
+      '--',
+      'npx',
+      '-y',
+      'hal-mcp',
     ];
     const walls: number[] = [];
     for (let index = 0; index < calls + 2; index += 1) {
@@ -74,7 +90,11 @@ export async function hermeticCallCost(calls = 20): Promise<CallCost> {
       // The first two warm the compile cache and the page cache.
       if (index >= 2) walls.push(performance.now() - started);
     }
-    const log = readFileSync(shimLog, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as ShimCall).slice(4);
+    const log = readFileSync(shimLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as ShimCall)
+      .slice(4);
     const cargo = median(log.filter((call) => call.shim === 'cargo').map((call) => call.durationMs));
     const npx = median(log.filter((call) => call.shim === 'npx').map((call) => call.durationMs));
     const journal = (await mock.requests()).slice(2);

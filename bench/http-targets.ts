@@ -1,11 +1,11 @@
 // The three HTTP targets the load benchmark compares, each in its own process so
 // none shares a core's event loop with the load generator: mock-hal, a bare
 // node:http server answering the same bytes (Node's ceiling here), and WireMock.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { smokeRequest, type CheckName } from '../common/hal-contract/index.ts';
+import { type CheckName, smokeRequest } from '../common/hal-contract/index.ts';
 
 export const BENCH_KEY = 'kvd_bench_key_0123456789';
 export const MOCK_HAL_NODE_FLAGS = ['--max-semi-space-size=4'];
@@ -22,7 +22,8 @@ export interface Route {
 // The smoke requests the guardrails send, as the HAL contract has them.
 const benchRoute = (check: CheckName): Route => {
   const { method, path, body } = smokeRequest(check, BENCH_KEY);
-  const headers: Record<string, string> = check === 'health' ? {} : { 'x-api-key': BENCH_KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
+  const headers: Record<string, string> =
+    check === 'health' ? {} : { 'x-api-key': BENCH_KEY, ...(body === undefined ? {} : { 'content-type': 'application/json' }) };
   return { name: `${method} ${path}`, method, path, headers, ...(body === undefined ? {} : { body }) };
 };
 

@@ -20,10 +20,10 @@ import { Agent, request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { CHECK_NAMES, LIST_MOVIES_HAL_QUERY, smokeRequest } from '../common/hal-contract/index.ts';
 import type { Behaviour, CheckName, Scenario } from '../mock-hal/index.ts';
 import { resolveScenario } from '../mock-hal/index.ts';
 import { MOCK_HAL_NODE_FLAGS } from './http-targets.ts';
-import { CHECK_NAMES, LIST_MOVIES_HAL_QUERY, smokeRequest } from '../common/hal-contract/index.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const KEY = 'kvd_soak_key_2f8b71';
@@ -86,10 +86,22 @@ interface Selection {
   label: string;
 }
 
-const NAMES = ['healthy', 'production', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors', 'failure-window', 'failure-window-5xx'];
+const NAMES = [
+  'healthy',
+  'production',
+  'degraded',
+  'partial',
+  'timeout',
+  'malformed',
+  'offline',
+  'unauthorized',
+  'graphql-errors',
+  'failure-window',
+  'failure-window-5xx',
+];
 const selections: Selection[] = NAMES.flatMap((name) => {
   const scenario = resolveScenario(name);
-  return scenario.phases.map((phase, index) => ({ scenario, phase: index, label: scenario.phases.length > 1 ? `${name}#${index}` : name }));
+  return scenario.phases.map((_phase, index) => ({ scenario, phase: index, label: scenario.phases.length > 1 ? `${name}#${index}` : name }));
 });
 const allowedOf = (selection: Selection, check: CheckName): Outcome[] => outcomes(selection.scenario.phases[selection.phase]!.endpoints[check]);
 
@@ -143,11 +155,14 @@ function send(method: string, path: string, body?: string, headers: Record<strin
       clearTimeout(timer);
       resolve(error === undefined ? { outcome } : { outcome, error });
     };
-    const req = request({ host: '127.0.0.1', port, method, path, agent, headers: { 'x-api-key': KEY, apikey: KEY, 'content-type': 'application/json', ...headers } }, (res) => {
-      res.on('data', () => undefined);
-      res.on('end', () => done(res.statusCode ?? 0));
-      res.on('error', (error: NodeJS.ErrnoException) => done('reset', error.code));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, method, path, agent, headers: { 'x-api-key': KEY, apikey: KEY, 'content-type': 'application/json', ...headers } },
+      (res) => {
+        res.on('data', () => undefined);
+        res.on('end', () => done(res.statusCode ?? 0));
+        res.on('error', (error: NodeJS.ErrnoException) => done('reset', error.code));
+      },
+    );
     const timer = setTimeout(() => {
       done('timeout');
       req.destroy();
@@ -203,7 +218,9 @@ async function lane(seed: number): Promise<void> {
     if (!candidates.some((selection) => allowedOf(selection, check).includes(outcome))) {
       outsideCount++;
       if (outside.length < 10) {
-        outside.push(`${check} got ${outcome}${error ? ` (${error})` : ''} while ${candidates.map((s) => s.label).join('/')} allowed ${candidates.map((s) => allowedOf(s, check).join('|')).join(' / ')}`);
+        outside.push(
+          `${check} got ${outcome}${error ? ` (${error})` : ''} while ${candidates.map((s) => s.label).join('/')} allowed ${candidates.map((s) => allowedOf(s, check).join('|')).join(' / ')}`,
+        );
       }
     }
   }
@@ -237,7 +254,10 @@ child.kill('SIGTERM');
 const mib = (value: number | undefined) => (value === undefined ? '?' : `${value.toFixed(1)} MiB`);
 const lines = [
   `soak: ${seconds.toFixed(0)} s, ${connections} connections, ${switchNo} scenario switches (every ${SWITCH_EVERY_MS} ms over ${selections.length} scenarios/phases)`,
-  `requests: ${requests} (${(requests / seconds).toFixed(0)}/s); answers: ${[...counts].sort().map(([key, value]) => `${key} ${value}`).join(', ')}`,
+  `requests: ${requests} (${(requests / seconds).toFixed(0)}/s); answers: ${[...counts]
+    .sort()
+    .map(([key, value]) => `${key} ${value}`)
+    .join(', ')}`,
   `crashes: ${crashed === null ? 0 : 1}${crashed === null ? '' : ` (${crashed})`}`,
   `answers outside the scenario's behaviour: ${outsideCount}`,
   ...outside.map((line) => `  - ${line}`),

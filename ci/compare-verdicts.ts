@@ -4,7 +4,7 @@
 // proves the guardrails cannot tell the two apart.
 // Usage: node ci/compare-verdicts.ts BUILTIN_REPORT.json REAL_REPORT.json
 import { readFileSync } from 'node:fs';
-import { UsageError, parseCommandLine, processIo, runCommand, type Io, type Program } from '../common/cli/index.ts';
+import { type Io, type Program, parseCommandLine, processIo, runCommand, UsageError } from '../common/cli/index.ts';
 
 interface RunVerdict {
   scenario: string;

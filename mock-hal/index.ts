@@ -1,12 +1,21 @@
 // Public API of the mock HAL.
-export { startMockHal, toScenario, type MockHal, type MockHalHandle, type StartMockHalOptions } from './server/server.ts';
-export { createMockHalApp, type MockHalAppOptions } from './server/app.ts';
-export { createMockHalHandlers, type MockHalHandlers, type MockHalHandlersOptions } from './msw/msw-handlers.ts';
-export { ScenarioError, parseScenario, scenarioJsonSchema } from './scenario/scenario-model.ts';
-export type { Behaviour, Expectation, Phase, Scenario, ScenarioInput } from './scenario/scenario-model.ts';
-export { DEFAULT_SCENARIOS_DIR, listScenarios, loadScenarioFile, resolveScenario } from './scenario/scenario-store.ts';
-export { DEFAULT_API_KEY } from './server/auth.ts';
-export type { JournalEntry } from './server/journal.ts';
+
+export {
+  bodyProblem,
+  CHECK_OUTCOME_RULE,
+  checkFailure,
+  graphqlResponseProblem,
+  isSuccessStatus,
+  journalAnswer,
+  type SmokeAnswer,
+} from '../common/hal-contract/check-outcome.ts';
 // Part of the shared HAL contract (common/hal-contract), re-exported so the package's users keep finding them here.
 export { CHECK_NAMES, type CheckName } from '../common/hal-contract/routes.ts';
-export { CHECK_OUTCOME_RULE, bodyProblem, checkFailure, graphqlResponseProblem, isSuccessStatus, journalAnswer, type SmokeAnswer } from '../common/hal-contract/check-outcome.ts';
+export { createMockHalHandlers, type MockHalHandlers, type MockHalHandlersOptions } from './msw/msw-handlers.ts';
+export type { Behaviour, Expectation, Phase, Scenario, ScenarioInput } from './scenario/scenario-model.ts';
+export { parseScenario, ScenarioError, scenarioJsonSchema } from './scenario/scenario-model.ts';
+export { DEFAULT_SCENARIOS_DIR, listScenarios, loadScenarioFile, resolveScenario } from './scenario/scenario-store.ts';
+export { createMockHalApp, type MockHalAppOptions } from './server/app.ts';
+export { DEFAULT_API_KEY } from './server/auth.ts';
+export type { JournalEntry } from './server/journal.ts';
+export { type MockHal, type MockHalHandle, type StartMockHalOptions, startMockHal, toScenario } from './server/server.ts';

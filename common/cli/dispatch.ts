@@ -70,6 +70,5 @@ export function messageOf(
   classes: ReadonlyArray<abstract new (...args: never[]) => Error>,
   names: readonly string[] = [],
 ): (error: unknown) => string | undefined {
-  return (error) =>
-    error instanceof Error && (classes.some((type) => error instanceof type) || names.includes(error.name)) ? error.message : undefined;
+  return (error) => (error instanceof Error && (classes.some((type) => error instanceof type) || names.includes(error.name)) ? error.message : undefined);
 }

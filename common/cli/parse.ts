@@ -1,6 +1,6 @@
 // node:util parseArgs for every command, with its errors turned into usage errors that
 // name the flag and say what to do, and with --help/-h handled in one place.
-import { parseArgs, type ParseArgsOptionsConfig } from 'node:util';
+import { type ParseArgsOptionsConfig, parseArgs } from 'node:util';
 import { HelpRequest, UsageError } from './usage-error.ts';
 
 /** node:util parseArgs rejects unknown or malformed flags with these codes. */
@@ -24,10 +24,7 @@ export interface CommandLine<O extends ParseArgsOptionsConfig> {
 
 const HELP_OPTION = { help: { type: 'boolean', short: 'h' } } as const satisfies ParseArgsOptionsConfig;
 
-export function parseCommandLine<O extends ParseArgsOptionsConfig = Record<never, never>>(
-  args: string[],
-  config: CommandLineConfig<O>,
-): CommandLine<O> {
+export function parseCommandLine<O extends ParseArgsOptionsConfig = Record<never, never>>(args: string[], config: CommandLineConfig<O>): CommandLine<O> {
   const options: ParseArgsOptionsConfig = { ...config.options, ...HELP_OPTION };
   let parsed: { values: Record<string, unknown>; positionals: string[] };
   try {

@@ -1,7 +1,7 @@
 // What the guardrails send through HAL for each smoke check (interfaces doc, section 2):
 // method, path, headers and body. The recorder sends these to a real API, the
 // conformance suite hands them to HAL as tool calls, and the tests send them to the mock.
-import { SMOKE_ROUTES, type CheckName } from './routes.ts';
+import { type CheckName, SMOKE_ROUTES } from './routes.ts';
 
 export const GRAPHQL_PING_QUERY = 'query { __typename }';
 export const GRAPHQL_PING_BODY = JSON.stringify({ query: GRAPHQL_PING_QUERY });

@@ -5,8 +5,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { CHECK_NAMES, type CheckName } from '../../mock-hal/index.ts';
 import type { CheckResult, RunRecord } from '../run/types.ts';
-import { result, type CheckResultOf } from './result.ts';
-import { answerText, halView, isSmoke, journalOutcomes, listedFailedChecks, unreadable, type TelemetryView } from './run-view.ts';
+import { type CheckResultOf, result } from './result.ts';
+import { answerText, halView, isSmoke, journalOutcomes, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
 
 export const ARTIFACT_PROBLEM_KINDS = [
   'missing',
@@ -73,7 +73,12 @@ function artifactPaths(data: Record<string, unknown>): string[] {
   return [...listed.map((artifact) => artifact?.path), ...halListed].filter((path): path is string => typeof path === 'string');
 }
 
-function problemOf(run: RunRecord, path: string, failedChecks: ReadonlySet<string>, outcomes: ReturnType<typeof journalOutcomes> | null): ArtifactProblem | null {
+function problemOf(
+  run: RunRecord,
+  path: string,
+  failedChecks: ReadonlySet<string>,
+  outcomes: ReturnType<typeof journalOutcomes> | null,
+): ArtifactProblem | null {
   const absolute = isAbsolute(path) ? path : resolve(run.repoDir, path);
   if (!existsSync(absolute)) return { path, kind: 'missing' };
   const size = statSync(absolute).size;
@@ -94,7 +99,8 @@ export function checkArtifacts(run: RunRecord, view: TelemetryView): CheckResult
   const id = 'artifacts';
   const minimum = run.flow === 'validate' ? 0 : 1;
   const expected = { minimum, problems: [] };
-  if (!view.data) return result(id, 'failed', `cannot read artifacts: ${view.problems.join('; ')}`, { reason: 'no-telemetry', expected, seen: unreadable(view) });
+  if (!view.data)
+    return result(id, 'failed', `cannot read artifacts: ${view.problems.join('; ')}`, { reason: 'no-telemetry', expected, seen: unreadable(view) });
   const listed = [...new Set(artifactPaths(view.data))];
   if (listed.length === 0) {
     const seen: ArtifactsSeen = { listed, problems: [] };

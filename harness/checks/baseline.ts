@@ -1,8 +1,8 @@
 // baseline: plan follows the baseline audit: a passing (or skipped) baseline gives exit 0,
 // a failing one baseline.status failed and a non-zero exit, or exit 0 when allowed to fail.
 import type { RunRecord } from '../run/types.ts';
-import { otherFlow, result, type CheckResultOf } from './result.ts';
 import type { ExitWanted } from './exit-code.ts';
+import { type CheckResultOf, otherFlow, result } from './result.ts';
 import type { TelemetryView } from './run-view.ts';
 
 export type BaselineReason =
@@ -39,10 +39,18 @@ export function checkBaseline(run: RunRecord, view: TelemetryView): CheckResultO
   if (!forced) {
     return ok
       ? result(id, 'passed', `a passing baseline gave baseline.status ${status} and exit 0`, { reason, expected, seen })
-      : result(id, 'failed', `a passing baseline should give baseline.status passed (or skipped) and exit 0, saw ${String(status)} and exit ${run.exitCode}`, { reason, expected, seen });
+      : result(id, 'failed', `a passing baseline should give baseline.status passed (or skipped) and exit 0, saw ${String(status)} and exit ${run.exitCode}`, {
+          reason,
+          expected,
+          seen,
+        });
   }
   const wantExit = allowed ? 'exit 0 (allowed to fail)' : 'a non-zero exit';
   return ok
     ? result(id, 'passed', `a failing baseline gave baseline.status failed and ${wantExit}`, { reason, expected, seen })
-    : result(id, 'failed', `a failing baseline should give baseline.status failed and ${wantExit}, saw ${String(status)} and exit ${run.exitCode}`, { reason, expected, seen });
+    : result(id, 'failed', `a failing baseline should give baseline.status failed and ${wantExit}, saw ${String(status)} and exit ${run.exitCode}`, {
+        reason,
+        expected,
+        seen,
+      });
 }

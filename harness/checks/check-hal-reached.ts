@@ -1,8 +1,8 @@
 // hal-reached: did the HAL smoke send anything at all? Later script versions gate the
 // live HAL path behind variables and quietly report `skipped` (interfaces doc, section 6);
 // a run that made no HAL request must say so plainly, whatever else it reports.
-import { SMOKE_FLOWS, type RunRecord } from '../run/types.ts';
-import { otherFlow, result, type CheckResultOf } from './result.ts';
+import { type RunRecord, SMOKE_FLOWS } from '../run/types.ts';
+import { type CheckResultOf, otherFlow, result } from './result.ts';
 
 const ID = 'hal-reached';
 const HINT =
@@ -51,11 +51,19 @@ export function checkHalReached(run: RunRecord, reported: string | null): CheckR
   const calls = run.shimCalls.filter((call) => call.shim === 'cargo').length;
   const seen: HalReachedSeen = { requests: run.journal.length, cargoCalls: calls, reported };
   if (!smokeExpected(run)) {
-    return result(ID, 'not-applicable', `scenario ${run.scenario} expects the HAL smoke to be skipped`, { reason: 'smoke-expected-skipped', expected: { minRequests: 0 }, seen });
+    return result(ID, 'not-applicable', `scenario ${run.scenario} expects the HAL smoke to be skipped`, {
+      reason: 'smoke-expected-skipped',
+      expected: { minRequests: 0 },
+      seen,
+    });
   }
   const expected = { minRequests: 1 };
   if (seen.requests > 0) {
-    return result(ID, 'passed', `expected at least one HAL request at the mock, saw ${seen.requests} (${perCheck(run)})`, { reason: 'reached', expected, seen });
+    return result(ID, 'passed', `expected at least one HAL request at the mock, saw ${seen.requests} (${perCheck(run)})`, {
+      reason: 'reached',
+      expected,
+      seen,
+    });
   }
   let reason: HalReachedReason;
   let why: string;
@@ -72,5 +80,9 @@ export function checkHalReached(run: RunRecord, reported: string | null): CheckR
     reason = 'no-request';
     why = `the telemetry reports ${reported ?? 'no HAL status'}`;
   }
-  return result(ID, 'failed', `expected at least one HAL request at the mock, saw none: the scripts made no HAL request (${why}). ${HINT}`, { reason, expected, seen });
+  return result(ID, 'failed', `expected at least one HAL request at the mock, saw none: the scripts made no HAL request (${why}). ${HINT}`, {
+    reason,
+    expected,
+    seen,
+  });
 }

@@ -1,10 +1,11 @@
 // spec-kit-outcome: what the Spec Kit's own reader (spec-kit-reader.ts) would do with the
 // run's telemetry, advance or halt, matches what the scenario expects. It reads only the
 // RunRecord and its telemetry; telemetry-schema.ts labels the schema problems.
-import { readAsSpecKit, type OutcomeCode, type SpecKitReading } from '../telemetry/spec-kit-reader.ts';
+
 import type { RunRecord } from '../run/types.ts';
-import { result, type CheckResultOf } from './result.ts';
-import { unreadable, type TelemetryView } from './run-view.ts';
+import { type OutcomeCode, readAsSpecKit, type SpecKitReading } from '../telemetry/spec-kit-reader.ts';
+import { type CheckResultOf, result } from './result.ts';
+import { type TelemetryView, unreadable } from './run-view.ts';
 
 /**
  * `no-telemetry` (not applicable: telemetry-schema reports the file), else the Spec Kit's

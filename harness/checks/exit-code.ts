@@ -1,7 +1,7 @@
 // exit-code: the exit status says what the scenario expects: 0 for a run expected to
 // pass (and for plan's allowed baseline failure), non-zero for one expected to fail.
 import type { RunRecord } from '../run/types.ts';
-import { result, type CheckResultOf } from './result.ts';
+import { type CheckResultOf, result } from './result.ts';
 import { expectedStatus } from './run-view.ts';
 
 export type ExitCodeReason =
@@ -33,7 +33,12 @@ export function checkExitCode(run: RunRecord): CheckResultOf<ExitCodeReason> {
   }
   const seenText = run.exitCode === null ? `no exit code (signal ${run.signal})` : `exit ${run.exitCode}`;
   if (run.exitCode === null) {
-    return result(id, 'failed', wantZero ? `expected exit 0, saw ${seenText}` : `expected a non-zero exit for a ${status} run, saw ${seenText}`, detail('killed'));
+    return result(
+      id,
+      'failed',
+      wantZero ? `expected exit 0, saw ${seenText}` : `expected a non-zero exit for a ${status} run, saw ${seenText}`,
+      detail('killed'),
+    );
   }
   if (wantZero) {
     return run.exitCode === 0

@@ -1,10 +1,9 @@
 // graphql-escaping: graphql_ping reaches the mock as a JSON body whose query is the
 // one the scripts mean to send, i.e. the scripts escaped it into call_tool's args.
 import { GRAPHQL_PING_QUERY } from '../../common/hal-contract/index.ts';
-import { SMOKE_FLOWS, type RunRecord } from '../run/types.ts';
-import { otherFlow, result, type CheckResultOf } from './result.ts';
+import { type RunRecord, SMOKE_FLOWS } from '../run/types.ts';
+import { type CheckResultOf, otherFlow, result } from './result.ts';
 import { halView, isSmoke, type TelemetryView } from './run-view.ts';
-
 
 export type GraphqlEscapingReason =
   | 'not-smoke'
@@ -40,10 +39,22 @@ export function checkGraphqlEscaping(run: RunRecord, view: TelemetryView): Check
     return result(id, 'not-applicable', 'the HAL smoke was skipped', { reason: 'smoke-skipped', expected, seen });
   }
   if (entries.length === 0) {
-    return result(id, 'failed', 'expected the graphql_ping request to reach the mock, but it never arrived (were the args valid JSON?)', { reason: 'never-arrived', expected, seen });
+    return result(id, 'failed', 'expected the graphql_ping request to reach the mock, but it never arrived (were the args valid JSON?)', {
+      reason: 'never-arrived',
+      expected,
+      seen,
+    });
   }
   if (!bad) return result(id, 'passed', `graphql_ping arrived with a JSON body whose query is "${GRAPHQL_PING_QUERY}"`, { reason: 'escaped', expected, seen });
   return bad.bodyIsJson !== true
-    ? result(id, 'failed', `expected a JSON body {"query":"${GRAPHQL_PING_QUERY}"}, the mock received ${JSON.stringify(body)} (not JSON)`, { reason: 'body-not-json', expected, seen })
-    : result(id, 'failed', `expected query "${GRAPHQL_PING_QUERY}", the mock received ${JSON.stringify(bad.graphql?.query ?? null)}`, { reason: 'wrong-query', expected, seen });
+    ? result(id, 'failed', `expected a JSON body {"query":"${GRAPHQL_PING_QUERY}"}, the mock received ${JSON.stringify(body)} (not JSON)`, {
+        reason: 'body-not-json',
+        expected,
+        seen,
+      })
+    : result(id, 'failed', `expected query "${GRAPHQL_PING_QUERY}", the mock received ${JSON.stringify(bad.graphql?.query ?? null)}`, {
+        reason: 'wrong-query',
+        expected,
+        seen,
+      });
 }

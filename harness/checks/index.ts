@@ -3,10 +3,10 @@
 // One file per check id, each exporting its reason codes; they read only the RunRecord,
 // so they test without a guardrail. run-view.ts reads what several of them share.
 import type { CheckId, CheckResult, RunRecord } from '../run/types.ts';
-import { checkArtifacts, type ArtifactsReason } from './artifacts.ts';
-import { checkBaseline, type BaselineReason } from './baseline.ts';
+import { type ArtifactsReason, checkArtifacts } from './artifacts.ts';
+import { type BaselineReason, checkBaseline } from './baseline.ts';
 import { checkHalReached, type HalReachedReason } from './check-hal-reached.ts';
-import { specKitOutcomeCheck, type SpecKitOutcomeReason } from './checks-spec-kit.ts';
+import { type SpecKitOutcomeReason, specKitOutcomeCheck } from './checks-spec-kit.ts';
 import { checkExitCode, type ExitCodeReason } from './exit-code.ts';
 import { checkGraphqlEscaping, type GraphqlEscapingReason } from './graphql-escaping.ts';
 import { checkJournalConsistency, type JournalConsistencyReason } from './journal-consistency.ts';
@@ -17,12 +17,23 @@ import { checkTelemetrySchema, type TelemetrySchemaReason } from './telemetry-sc
 import { checkTelemetryStatus, type TelemetryStatusReason } from './telemetry-status.ts';
 import type { TransitionReason } from './transition.ts';
 
-export { checkArtifacts, checkBaseline, checkExitCode, checkGraphqlEscaping, checkHalReached, checkJournalConsistency, checkManifestPath };
-export { checkSecretLeak, checkTelemetrySchema, checkTelemetryStatus, specKitOutcomeCheck };
-export { checkTransition, notApplicableTransition, type TransitionInput } from './transition.ts';
-export { expectedStatus, observedStatus, readTelemetry, type TelemetryView } from './run-view.ts';
 export { manifestOf } from './manifest-path.ts';
-export { result, type CheckResultOf } from './result.ts';
+export { type CheckResultOf, result } from './result.ts';
+export { expectedStatus, observedStatus, readTelemetry, type TelemetryView } from './run-view.ts';
+export { checkTransition, notApplicableTransition, type TransitionInput } from './transition.ts';
+export {
+  checkArtifacts,
+  checkBaseline,
+  checkExitCode,
+  checkGraphqlEscaping,
+  checkHalReached,
+  checkJournalConsistency,
+  checkManifestPath,
+  checkSecretLeak,
+  checkTelemetrySchema,
+  checkTelemetryStatus,
+  specKitOutcomeCheck,
+};
 
 /** The reason codes of each check, so a tool can switch on `detail.reason` with the compiler's help. */
 export interface CheckReasons {

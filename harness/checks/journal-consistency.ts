@@ -2,9 +2,9 @@
 // actually answered: no "passed" while a check got an error or nothing, and every check
 // the journal saw fail listed in hal.summary.failed_checks.
 import { CHECK_NAMES, type CheckName } from '../../mock-hal/index.ts';
-import { SMOKE_FLOWS, type RunRecord } from '../run/types.ts';
-import { otherFlow, result, type CheckResultOf } from './result.ts';
-import { answerText, halView, isSmoke, journalOutcomes, listedFailedChecks, unreadable, type JournalOutcome, type TelemetryView } from './run-view.ts';
+import { type RunRecord, SMOKE_FLOWS } from '../run/types.ts';
+import { type CheckResultOf, otherFlow, result } from './result.ts';
+import { answerText, halView, isSmoke, type JournalOutcome, journalOutcomes, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
 
 export type JournalConsistencyReason =
   | 'not-smoke'
@@ -31,7 +31,11 @@ export function checkJournalConsistency(run: RunRecord, view: TelemetryView): Ch
   const id = 'journal-consistency';
   if (!isSmoke(run)) return result(id, 'not-applicable', `${run.flow} makes no HAL calls`, otherFlow('not-smoke', SMOKE_FLOWS, run.flow));
   if (!view.data) {
-    return result(id, 'failed', `cannot compare with the journal: ${view.problems.join('; ')}`, { reason: 'no-telemetry', expected: null, seen: unreadable(view) });
+    return result(id, 'failed', `cannot compare with the journal: ${view.problems.join('; ')}`, {
+      reason: 'no-telemetry',
+      expected: null,
+      seen: unreadable(view),
+    });
   }
   const hal = halView(view.data);
   const reported = hal.summary?.status ?? hal.scenarioStatus;

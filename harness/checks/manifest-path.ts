@@ -3,7 +3,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
 import type { CheckResult, RunRecord } from '../run/types.ts';
-import { result, type CheckResultOf } from './result.ts';
+import { type CheckResultOf, result } from './result.ts';
 import { isSmoke, observedStatus, readTelemetry, type TelemetryView } from './run-view.ts';
 
 export type ManifestPathReason =
@@ -45,7 +45,11 @@ export function manifestCallsOf(check: CheckResult | undefined): ManifestCall[] 
 export function describeWrongCalls(calls: readonly ManifestCall[], configured: string): string {
   const lines = calls
     .filter((call) => !call.matches)
-    .map((call) => (call.manifest === null ? `cargo ${call.command} … ran without --manifest-path` : `cargo ran with --manifest-path ${call.manifest}, expected ${configured}`));
+    .map((call) =>
+      call.manifest === null
+        ? `cargo ${call.command} … ran without --manifest-path`
+        : `cargo ran with --manifest-path ${call.manifest}, expected ${configured}`,
+    );
   return [...new Set(lines)].join('; ');
 }
 
@@ -66,7 +70,11 @@ export function checkManifestPath(run: RunRecord, transport: 'hermetic' | 'nativ
   const configured = resolve(run.repoDir, run.manifest);
   const expected = { manifest: run.manifest, resolved: configured };
   if (transport === 'native') {
-    return result(id, 'not-applicable', 'the native transport runs the real cargo; there is no shim log to read', { reason: 'native-transport', expected, seen: { transport, calls: [] } });
+    return result(id, 'not-applicable', 'the native transport runs the real cargo; there is no shim log to read', {
+      reason: 'native-transport',
+      expected,
+      seen: { transport, calls: [] },
+    });
   }
   const calls: ManifestCall[] = run.shimCalls
     .filter((call) => call.shim === 'cargo')

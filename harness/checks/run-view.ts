@@ -3,8 +3,8 @@
 // status the run reported against the one a correct guardrail reports.
 import { checkFailure, journalAnswer } from '../../common/hal-contract/check-outcome.ts';
 import { CHECK_NAMES, type CheckName, type Expectation } from '../../mock-hal/index.ts';
+import { type Flow, type RunRecord, SMOKE_FLOWS } from '../run/types.ts';
 import { readTelemetryFileSync } from '../telemetry/telemetry-schema.ts';
-import { SMOKE_FLOWS, type Flow, type RunRecord } from '../run/types.ts';
 
 export const isSmoke = (run: RunRecord): boolean => SMOKE_FLOWS.includes(run.flow);
 
@@ -37,11 +37,7 @@ export function halView(data: Record<string, unknown> | null): HalView {
   const scenarios = Array.isArray(data?.scenarios) ? (data.scenarios as { status?: unknown }[]) : [];
   const statuses = scenarios.map((scenario) => scenario?.status);
   // Several scenarios: the stage failed if any did.
-  const scenarioStatus = statuses.includes('failed')
-    ? 'failed'
-    : typeof statuses[0] === 'string'
-      ? (statuses[0] as string)
-      : null;
+  const scenarioStatus = statuses.includes('failed') ? 'failed' : typeof statuses[0] === 'string' ? (statuses[0] as string) : null;
   const hal = data?.hal as { summary?: HalView['summary'] } | undefined;
   return { scenarioStatus, summary: hal?.summary && typeof hal.summary === 'object' ? hal.summary : null };
 }

@@ -2,7 +2,7 @@
 // and none of the files they wrote, all of which end up in the evidence bundle.
 import { readFileSync, statSync } from 'node:fs';
 import type { RunRecord } from '../run/types.ts';
-import { result, type CheckResultOf } from './result.ts';
+import { type CheckResultOf, result } from './result.ts';
 
 export type SecretLeakReason = 'not-found' | 'leaked';
 

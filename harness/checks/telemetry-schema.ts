@@ -10,10 +10,11 @@
 //             script version may legitimately write it; the problems are still listed
 //             in the message and in `detail.seen`, and `check-telemetry --strict` enforces them.
 //             The reference guardrails satisfy both rule sets.
+
+import { type RunRecord, SMOKE_FLOWS, STAGE_OF_FLOW } from '../run/types.ts';
 import { specKitSchemaIssues } from '../telemetry/spec-kit-reader.ts';
-import { halFlagIssue, issueLine, validateTelemetry, type TelemetryIssue } from '../telemetry/telemetry-schema.ts';
-import { SMOKE_FLOWS, STAGE_OF_FLOW, type RunRecord } from '../run/types.ts';
-import { result, type CheckResultOf } from './result.ts';
+import { halFlagIssue, issueLine, type TelemetryIssue, validateTelemetry } from '../telemetry/telemetry-schema.ts';
+import { type CheckResultOf, result } from './result.ts';
 import type { TelemetryView } from './run-view.ts';
 
 export type RuleSet = 'spec-kit' | 'strict' | 'hal-flag';
@@ -72,15 +73,18 @@ export function checkTelemetrySchema(run: RunRecord, view: TelemetryView): Check
     halSummary: smoke ? (run.telemetryHal ? 'present' : 'absent') : null,
   };
   if (!view.data) {
-    return result(id, 'failed', `expected telemetry ${stage}_<session>.json: ${view.problems.join('; ')}`, { reason: 'unreadable', expected, seen: view.problems });
+    return result(id, 'failed', `expected telemetry ${stage}_<session>.json: ${view.problems.join('; ')}`, {
+      reason: 'unreadable',
+      expected,
+      seen: view.problems,
+    });
   }
   const problems = labelledSchemaProblems(run, view.data);
   const failing = problems.filter((problem) => FAILING_RULE_SETS.includes(problem.ruleSet));
   const strictOnly = problems.filter((problem) => problem.ruleSet === 'strict');
   const firstFailing = failing[0]?.ruleSet as 'spec-kit' | 'hal-flag' | undefined;
   const detail = { reason: firstFailing ?? (strictOnly.length > 0 ? 'strict-only' : 'clean'), expected, seen: problems } as const;
-  const notFailing =
-    strictOnly.length > 0 ? `; not failing (the Spec Kit accepts these): ${strictOnly.map(line).join('; ')}` : '';
+  const notFailing = strictOnly.length > 0 ? `; not failing (the Spec Kit accepts these): ${strictOnly.map(line).join('; ')}` : '';
   if (failing.length > 0) return result(id, 'failed', `${failing.map(line).join('; ')}${notFailing}`, detail);
   const hal = smoke ? `; hal.summary ${run.telemetryHal ? 'present' : 'absent'} as SPEC_OPS_TELEMETRY_HAL=${run.telemetryHal ? 1 : 0} asks` : '';
   const rules = strictOnly.length > 0 ? "the Spec Kit's schema" : "the Spec Kit's schema and the kit's strict schema v1";

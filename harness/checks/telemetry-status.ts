@@ -3,8 +3,8 @@
 // status and failed_checks; plan: baseline.status; the others their own status fields.
 // `expected` and `seen` map each judged telemetry field (its JSON path) to its value.
 import type { RunRecord } from '../run/types.ts';
-import { result, type CheckResultOf } from './result.ts';
-import { halView, listedFailedChecks, unreadable, type TelemetryView } from './run-view.ts';
+import { type CheckResultOf, result } from './result.ts';
+import { halView, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
 
 export type TelemetryStatusReason =
   | 'no-telemetry'
@@ -32,7 +32,11 @@ const none = (value: unknown) => String(value ?? 'none');
 export function checkTelemetryStatus(run: RunRecord, view: TelemetryView): CheckResultOf<TelemetryStatusReason> {
   const id = 'telemetry-status';
   if (!view.data) {
-    return result(id, 'failed', `expected a telemetry status, but ${view.problems.join('; ')}`, { reason: 'no-telemetry', expected: null, seen: unreadable(view) });
+    return result(id, 'failed', `expected a telemetry status, but ${view.problems.join('; ')}`, {
+      reason: 'no-telemetry',
+      expected: null,
+      seen: unreadable(view),
+    });
   }
   const data = view.data;
   const expected: StatusFields = {};
@@ -61,7 +65,10 @@ export function checkTelemetryStatus(run: RunRecord, view: TelemetryView): Check
         expected['hal.summary.failed_checks'] = [...run.expect.failedChecks];
         seen['hal.summary.failed_checks'] = listedFailedChecks(hal);
         if (!sameSet(listed, run.expect.failedChecks)) {
-          problems.push({ reason: 'failed-checks-mismatch', text: `hal.summary.failed_checks: expected [${run.expect.failedChecks.join(', ')}], saw [${listed.join(', ')}]` });
+          problems.push({
+            reason: 'failed-checks-mismatch',
+            text: `hal.summary.failed_checks: expected [${run.expect.failedChecks.join(', ')}], saw [${listed.join(', ')}]`,
+          });
         }
       }
       passText = `reported ${want}${run.telemetryHal ? ` with failed_checks [${run.expect.failedChecks.join(', ')}]` : ''}, as the scenario expects`;

@@ -1,6 +1,6 @@
 // transition: across the runs of one flow, in scenario order, the reported statuses move
 // as the expectations do (healthy passed → degraded failed, and back in a window).
-import { result, type CheckResultOf } from './result.ts';
+import { type CheckResultOf, result } from './result.ts';
 
 export type TransitionReason =
   /** Fewer than two runs of the flow: nothing moves. */
@@ -24,7 +24,11 @@ export function checkTransition(runs: readonly TransitionInput[]): CheckResultOf
   const expected = { runs: labels, statuses: runs.map((run) => run.expected) };
   const seen = { runs: labels, statuses: runs.map((run) => run.observed) };
   if (runs.length < 2) {
-    return result(id, 'not-applicable', 'a transition needs at least two runs of the flow (for example healthy and degraded)', { reason: 'single-run', expected, seen });
+    return result(id, 'not-applicable', 'a transition needs at least two runs of the flow (for example healthy and degraded)', {
+      reason: 'single-run',
+      expected,
+      seen,
+    });
   }
   const seenText = runs.map((run) => run.observed ?? 'none').join('→');
   const wanted = expected.statuses.join('→');

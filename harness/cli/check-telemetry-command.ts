@@ -1,9 +1,9 @@
 // `guardrail-harness check-telemetry`: its options, help and output. The verdict on
 // each file is harness/telemetry/check-telemetry.ts's. commands.ts dispatches to it.
 import { stat } from 'node:fs/promises';
-import { UsageError, parseCommandLine, type Io } from '../../common/cli/index.ts';
+import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts';
 import { BUNDLE_TELEMETRY_NAME } from '../evidence/evidence.ts';
-import { findTelemetryFiles, judgeTelemetryFile, type JudgeOptions } from '../telemetry/check-telemetry.ts';
+import { findTelemetryFiles, type JudgeOptions, judgeTelemetryFile } from '../telemetry/check-telemetry.ts';
 
 export const CHECK_TELEMETRY_HELP = `Usage: guardrail-harness check-telemetry [--strict] [--outcome] [--repo DIR] [--no-evidence] [--hal | --no-hal] PATH...
 
@@ -91,7 +91,10 @@ export async function checkTelemetryCommand(args: string[], io: Io): Promise<num
   const { paths, judge } = parsed;
 
   if (judge.repo !== undefined) {
-    const isFolder = await stat(judge.repo).then((info) => info.isDirectory(), () => false);
+    const isFolder = await stat(judge.repo).then(
+      (info) => info.isDirectory(),
+      () => false,
+    );
     if (!isFolder) {
       io.stderr(`check-telemetry: --repo ${judge.repo}: no such folder; give the root of the guardrail repository\n`);
       return 2;

@@ -1,6 +1,6 @@
 // The guardrail-harness commands: run, check-telemetry, merge, report, gaps, knobs,
 // hal-server, call-tool, each in its own module. main.ts runs them.
-import { dispatch, messageOf, processIo, type CommandTable, type Io } from '../../common/cli/index.ts';
+import { type CommandTable, dispatch, type Io, messageOf, processIo } from '../../common/cli/index.ts';
 import { ScenarioError } from '../../mock-hal/index.ts';
 import { EvidenceError } from '../evidence/evidence.ts';
 import { ExportError } from '../evidence/export-evidence.ts';

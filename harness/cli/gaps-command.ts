@@ -1,12 +1,12 @@
 // `guardrail-harness gaps`: its options, help and output. commands.ts dispatches to it.
 import { relative } from 'node:path';
-import { parseCommandLine, type Io } from '../../common/cli/index.ts';
 import { writeFileAtomic } from '../../common/atomic-files.ts';
+import { type Io, parseCommandLine } from '../../common/cli/index.ts';
 import { buildGapsJson, detectGaps, renderGaps } from '../gaps/index.ts';
 import { writeReports } from '../reports/index.ts';
 import { collectUserEnv } from '../run/run-environment.ts';
 import { DEFAULT_SPEC_ID } from '../run/runner.ts';
-import { PROBE_COMMAND_OPTIONS, concurrencyOption } from './options.ts';
+import { concurrencyOption, PROBE_COMMAND_OPTIONS } from './options.ts';
 
 export const GAPS_HELP = `Usage: guardrail-harness gaps [options]
 

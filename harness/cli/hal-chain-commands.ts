@@ -1,7 +1,7 @@
 // The HAL chain's own commands, `guardrail-harness hal-server` and `guardrail-harness
 // call-tool`: the kit's stand-ins for `npx -y hal-mcp` and the Rust call_tool, usable by
 // anyone's MCP client or script. commands.ts dispatches to them.
-import { UsageError, type Io } from '../../common/cli/index.ts';
+import { type Io, UsageError } from '../../common/cli/index.ts';
 
 export const HAL_SERVER_HELP = `Usage: guardrail-harness hal-server
 
@@ -17,9 +17,7 @@ export async function halServerCommand(args: string[], io: Io): Promise<number> 
     return 0;
   }
   if (args.length > 0) {
-    throw new UsageError(
-      `hal-server takes no arguments, got "${args.join(' ')}"; it serves MCP on stdio: configure it with HAL_SECRET_* variables`,
-    );
+    throw new UsageError(`hal-server takes no arguments, got "${args.join(' ')}"; it serves MCP on stdio: configure it with HAL_SECRET_* variables`);
   }
   const { serveHalOverStdio } = await import('../fakes/hal-server/hal-server.ts');
   await serveHalOverStdio(process.env);

@@ -1,14 +1,14 @@
 // `guardrail-harness knobs`: option parsing, help and output. commands.ts dispatches to it.
 import { relative } from 'node:path';
-import { UsageError, parseCommandLine, type Io } from '../../common/cli/index.ts';
 import { writeFileAtomic } from '../../common/atomic-files.ts';
-import { writeReports } from '../reports/index.ts';
-import { collectUserEnv } from '../run/run-environment.ts';
-import { PROBE_COMMAND_OPTIONS, commaList, concurrencyOption } from './options.ts';
-import { DEFAULT_SPEC_ID } from '../run/runner.ts';
+import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts';
 import { detectKnobs } from '../knobs/detect.ts';
 import { KNOB_IDS, type KnobId } from '../knobs/model.ts';
 import { buildKnobsJson, renderKnobs } from '../knobs/render.ts';
+import { writeReports } from '../reports/index.ts';
+import { collectUserEnv } from '../run/run-environment.ts';
+import { DEFAULT_SPEC_ID } from '../run/runner.ts';
+import { commaList, concurrencyOption, PROBE_COMMAND_OPTIONS } from './options.ts';
 
 export const KNOBS_HELP = `Usage: guardrail-harness knobs [options]
 

@@ -1,5 +1,5 @@
 // `guardrail-harness merge`: its options, help and output. commands.ts dispatches to it.
-import { UsageError, parseCommandLine, type Io } from '../../common/cli/index.ts';
+import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts';
 import { renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport } from '../reports/index.ts';
 import { mergeReports, readShardReport } from '../reports/merge.ts';
 
@@ -16,7 +16,8 @@ export async function mergeCommand(args: string[], io: Io): Promise<number> {
     allowPositionals: true,
     options: { 'report-json': { type: 'string' }, junit: { type: 'string' }, markdown: { type: 'string' } },
   });
-  if (positionals.length === 0) throw new UsageError('merge needs the report.json of each shard: guardrail-harness merge shard-1/report.json shard-2/report.json');
+  if (positionals.length === 0)
+    throw new UsageError('merge needs the report.json of each shard: guardrail-harness merge shard-1/report.json shard-2/report.json');
   const merged = mergeReports(await Promise.all(positionals.map(readShardReport)));
   if (values['report-json']) await writeJsonReport(values['report-json'], merged);
   if (values.junit) await writeJunitReport(values.junit, merged);

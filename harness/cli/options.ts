@@ -15,7 +15,10 @@ export const PROBE_COMMAND_OPTIONS = {
 } as const;
 
 export function commaList(value: string, flag: string): string[] {
-  const items = value.split(',').map((item) => item.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
   if (items.length === 0) throw new UsageError(`${flag} needs at least one item`);
   return items;
 }

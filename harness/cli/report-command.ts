@@ -1,6 +1,6 @@
 // `guardrail-harness report`: the HTML report of an existing evidence bundle. commands.ts dispatches to it.
 import { relative } from 'node:path';
-import { UsageError, parseCommandLine, type Io } from '../../common/cli/index.ts';
+import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts';
 import { writeHtmlReport } from '../reports/html/index.ts';
 
 export const REPORT_HELP = `Usage: guardrail-harness report BUNDLE_DIR [--out FILE]

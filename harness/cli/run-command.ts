@@ -1,11 +1,11 @@
 // `guardrail-harness run`: its options, help and output. commands.ts dispatches to it.
 import { relative } from 'node:path';
-import { UsageError, parseCommandLine, type Io } from '../../common/cli/index.ts';
+import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts';
 import { assertExportableRepo, exportEvidence } from '../evidence/export-evidence.ts';
-import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from '../reports/index.ts';
 import { writeHtmlReport } from '../reports/html/index.ts';
+import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from '../reports/index.ts';
 import { collectUserEnv } from '../run/run-environment.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, REFERENCE_GUARDRAILS, runHarness, type MockFactory } from '../run/runner.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type MockFactory, REFERENCE_GUARDRAILS, runHarness } from '../run/runner.ts';
 import { FLOWS, type Flow } from '../run/types.ts';
 import { splitCommandLine } from './command-line.ts';
 import { commaList, concurrencyOption, wholeNumber } from './options.ts';
@@ -151,7 +151,12 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const shown = (path: string) => relative(process.cwd(), path) || '.';
   io.stdout(`${renderConsoleSummary(report)}\n`);
   io.stdout(`\nEvidence: ${shown(report.bundleDir)}\n`);
-  io.stdout(`Reports:  ${[written.json, written.junit, written.markdown, html, values['report-json'], values.junit, values.markdown].filter(Boolean).map((path) => shown(path as string)).join(', ')}\n`);
+  io.stdout(
+    `Reports:  ${[written.json, written.junit, written.markdown, html, values['report-json'], values.junit, values.markdown]
+      .filter(Boolean)
+      .map((path) => shown(path as string))
+      .join(', ')}\n`,
+  );
   if (values['export-evidence']) {
     const exported = await exportEvidence({ repo: values.repo ?? REFERENCE_GUARDRAILS, specId: report.specId, runs: report.runs });
     io.stdout(`Exported: ${exported.files.length} file${exported.files.length === 1 ? '' : 's'} into ${exported.dir}\n`);

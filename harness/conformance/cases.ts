@@ -3,10 +3,11 @@
 // shows the outside world is compared. Every behaviour of every bundled scenario is
 // reached through the smoke request the guardrails send for it; the rest probe the
 // secret, URL, method and body rules one at a time.
-import { listScenarios } from '../../mock-hal/index.ts';
+
+import { CHECK_NAMES, type CheckName, SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
+import { apiKeyHeaders, LIST_MOVIES_HAL_QUERY, smokeRequest } from '../../common/hal-contract/smoke-requests.ts';
 import type { Behaviour, ScenarioInput } from '../../mock-hal/index.ts';
-import { CHECK_NAMES, SMOKE_ROUTES, type CheckName } from '../../common/hal-contract/routes.ts';
-import { LIST_MOVIES_HAL_QUERY, apiKeyHeaders, smokeRequest } from '../../common/hal-contract/smoke-requests.ts';
+import { listScenarios } from '../../mock-hal/index.ts';
 
 /** Tokens the runner replaces in a case's arguments: the mock's origin and a port nothing listens on. */
 export const MOCK_TOKEN = '{mock}';
@@ -219,27 +220,76 @@ function probeCases(): ConformanceCase[] {
       headers: { 'User-Agent': 'guardrail/1', 'user-agent': 'other/2' },
     }),
     // Answers: what counts as JSON, and redaction.
-    call('answer/echoed-key', 'the key echoed in a header and a JSON body', 'kavedarr', 'http-get', { url: HEALTH }, {
-      scenario: rawHealth('echo-json', 200, { 'content-type': 'application/json', 'x-echo': CONFORMANCE_KEY }, `{"key":"${CONFORMANCE_KEY}"}`),
-    }),
-    call('answer/echoed-key-text', 'the key echoed in a plain-text body', 'mixed', 'http-get', { url: HEALTH }, {
-      scenario: rawHealth('echo-text', 200, { 'content-type': 'text/plain' }, `token=plain_token_value_77 key=${CONFORMANCE_KEY}`),
-    }),
-    call('answer/problem-json', 'application/problem+json', 'kavedarr', 'http-get', { url: HEALTH }, {
-      scenario: rawHealth('problem-json', 422, { 'content-type': 'application/problem+json' }, '{"title":"bad"}'),
-    }),
-    call('answer/upper-case-json', 'Application/JSON', 'kavedarr', 'http-get', { url: HEALTH }, {
-      scenario: rawHealth('upper-json', 200, { 'content-type': 'Application/JSON' }, '{"a":1}'),
-    }),
-    call('answer/blank-json', 'whitespace under a JSON type', 'kavedarr', 'http-get', { url: HEALTH }, {
-      scenario: rawHealth('blank-json', 200, { 'content-type': 'application/json; charset=utf-8' }, ' \n '),
-    }),
-    call('answer/json-null', 'the JSON document null', 'kavedarr', 'http-get', { url: HEALTH }, {
-      scenario: rawHealth('json-null', 200, { 'content-type': 'application/json' }, 'null'),
-    }),
-    call('answer/teapot', 'an unusual status and its reason phrase', 'kavedarr', 'http-get', { url: HEALTH }, {
-      scenario: rawHealth('teapot', 418, {}, 'short and stout'),
-    }),
+    call(
+      'answer/echoed-key',
+      'the key echoed in a header and a JSON body',
+      'kavedarr',
+      'http-get',
+      { url: HEALTH },
+      {
+        scenario: rawHealth('echo-json', 200, { 'content-type': 'application/json', 'x-echo': CONFORMANCE_KEY }, `{"key":"${CONFORMANCE_KEY}"}`),
+      },
+    ),
+    call(
+      'answer/echoed-key-text',
+      'the key echoed in a plain-text body',
+      'mixed',
+      'http-get',
+      { url: HEALTH },
+      {
+        scenario: rawHealth('echo-text', 200, { 'content-type': 'text/plain' }, `token=plain_token_value_77 key=${CONFORMANCE_KEY}`),
+      },
+    ),
+    call(
+      'answer/problem-json',
+      'application/problem+json',
+      'kavedarr',
+      'http-get',
+      { url: HEALTH },
+      {
+        scenario: rawHealth('problem-json', 422, { 'content-type': 'application/problem+json' }, '{"title":"bad"}'),
+      },
+    ),
+    call(
+      'answer/upper-case-json',
+      'Application/JSON',
+      'kavedarr',
+      'http-get',
+      { url: HEALTH },
+      {
+        scenario: rawHealth('upper-json', 200, { 'content-type': 'Application/JSON' }, '{"a":1}'),
+      },
+    ),
+    call(
+      'answer/blank-json',
+      'whitespace under a JSON type',
+      'kavedarr',
+      'http-get',
+      { url: HEALTH },
+      {
+        scenario: rawHealth('blank-json', 200, { 'content-type': 'application/json; charset=utf-8' }, ' \n '),
+      },
+    ),
+    call(
+      'answer/json-null',
+      'the JSON document null',
+      'kavedarr',
+      'http-get',
+      { url: HEALTH },
+      {
+        scenario: rawHealth('json-null', 200, { 'content-type': 'application/json' }, 'null'),
+      },
+    ),
+    call(
+      'answer/teapot',
+      'an unusual status and its reason phrase',
+      'kavedarr',
+      'http-get',
+      { url: HEALTH },
+      {
+        scenario: rawHealth('teapot', 418, {}, 'short and stout'),
+      },
+    ),
     // list-secrets.
     call('list-secrets/none', 'no secrets', 'none', 'list-secrets', {}),
     call('list-secrets/namespaced', 'the scripts’ one namespaced secret', 'kavedarr', 'list-secrets', {}),

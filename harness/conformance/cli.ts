@@ -4,14 +4,14 @@
 // compares against are checked too, and `--update` records them anew.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { UsageError, messageOf, parseCommandLine, processIo, runCommand, type Io, type Program } from '../../common/cli/index.ts';
+import { writeFileAtomic } from '../../common/atomic-files.ts';
+import { type Io, messageOf, type Program, parseCommandLine, processIo, runCommand, UsageError } from '../../common/cli/index.ts';
 import { PACKAGE_ROOT, siblingScript } from '../../common/package-root.ts';
 import { CommandLineError, splitCommandLine } from '../cli/command-line.ts';
-import { writeFileAtomic } from '../../common/atomic-files.ts';
 import { conformanceCases } from './cases.ts';
 import { compareObservations, formatDifferences } from './compare.ts';
-import { observeServer, type Observation } from './observe.ts';
-import { DEFAULT_REAL_HAL_DIR, RealHalError, prepareRealHal, type RealHal } from './real-hal.ts';
+import { type Observation, observeServer } from './observe.ts';
+import { DEFAULT_REAL_HAL_DIR, prepareRealHal, type RealHal, RealHalError } from './real-hal.ts';
 
 export const FIXTURE_PATH = path.join(PACKAGE_ROOT, 'test', 'fixtures', 'conformance', 'hal-mcp-1.0.14.json');
 /** The kit's own HAL server, as the hermetic npx shim starts it. */

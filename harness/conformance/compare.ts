@@ -17,8 +17,13 @@ function walk(id: string, path: string, expected: unknown, actual: unknown, out:
   if (isDeepStrictEqual(expected, actual)) return;
   const bothArrays = Array.isArray(expected) && Array.isArray(actual);
   const bothObjects =
-    !bothArrays && expected !== null && actual !== null && typeof expected === 'object' && typeof actual === 'object' &&
-    !Array.isArray(expected) && !Array.isArray(actual);
+    !bothArrays &&
+    expected !== null &&
+    actual !== null &&
+    typeof expected === 'object' &&
+    typeof actual === 'object' &&
+    !Array.isArray(expected) &&
+    !Array.isArray(actual);
   if (bothArrays) {
     const length = Math.max(expected.length, actual.length);
     for (let i = 0; i < length; i++) {
@@ -55,13 +60,11 @@ export function compareObservations(expected: readonly Observation[], actual: re
 }
 
 function show(value: unknown): string {
-  const text = typeof value === 'string' ? JSON.stringify(value) : JSON.stringify(value) ?? String(value);
+  const text = typeof value === 'string' ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return text.length > 400 ? `${text.slice(0, 400)}…` : text;
 }
 
 /** One paragraph per difference, naming both sides. */
 export function formatDifferences(differences: readonly Difference[], expectedSide: string, actualSide: string): string {
-  return differences
-    .map((d) => `${d.id}${d.path ? ` ${d.path}` : ''}\n  ${expectedSide}: ${show(d.expected)}\n  ${actualSide}: ${show(d.actual)}`)
-    .join('\n');
+  return differences.map((d) => `${d.id}${d.path ? ` ${d.path}` : ''}\n  ${expectedSide}: ${show(d.expected)}\n  ${actualSide}: ${show(d.actual)}`).join('\n');
 }

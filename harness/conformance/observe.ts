@@ -6,9 +6,9 @@ import { createServer } from 'node:net';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { CallToolResultSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { startMockHal, type MockHal } from '../../mock-hal/index.ts';
 import { SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
-import { CONFORMANCE_KEY, MOCK_TOKEN, PROFILES, REFUSED_TOKEN, type ConformanceCase, type ProfileName } from './cases.ts';
+import { type MockHal, startMockHal } from '../../mock-hal/index.ts';
+import { CONFORMANCE_KEY, type ConformanceCase, MOCK_TOKEN, PROFILES, type ProfileName, REFUSED_TOKEN } from './cases.ts';
 
 export interface SeenRequest {
   method: string;
@@ -18,10 +18,7 @@ export interface SeenRequest {
   body: string;
 }
 
-export type Answer =
-  | { result: unknown }
-  | { rpcError: { code: number; message: string } }
-  | { tools: Array<{ name: string; inputSchema: unknown }> };
+export type Answer = { result: unknown } | { rpcError: { code: number; message: string } } | { tools: Array<{ name: string; inputSchema: unknown }> };
 
 export interface Observation {
   id: string;

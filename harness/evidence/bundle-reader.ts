@@ -6,38 +6,39 @@
 //   readBundle(dir)        report.json, pair.json, each run folder, the file list
 //   readRunFolder(dir)     manifest, telemetry copy, journal, shim log, stdout/stderr
 //   readRunManifest(dir)   just the manifest (check-telemetry reads nothing else)
+
 export {
-  DEFAULT_BUNDLE_LIMITS,
-  problemLine,
-  readJsonFile,
-  readTextFile,
-  type BundleLimits,
-  type BundleProblem,
-  type BundleProblemKind,
-  type JsonRead,
-  type TextRead,
-} from './bundle-reader/files.ts';
-export {
-  readRunFileText,
-  readRunFolder,
-  readRunManifest,
-  type BundleManifest,
-  type ReadOptions,
-  type RunFolder,
-} from './bundle-reader/run-folder.ts';
-export {
-  insideBundle,
-  listBundleFiles,
-  readBundle,
   type Bundle,
   type BundleFile,
   type BundleReadOptions,
   type BundleReport,
   type BundleRun,
+  insideBundle,
+  listBundleFiles,
   type PairFlowRead,
   type PairRun,
   type ReadCheck,
   type ReadCheckDetail,
   type ReadCheckStatus,
   type ReportRun,
+  readBundle,
 } from './bundle-reader/bundle.ts';
+export {
+  type BundleLimits,
+  type BundleProblem,
+  type BundleProblemKind,
+  DEFAULT_BUNDLE_LIMITS,
+  type JsonRead,
+  problemLine,
+  readJsonFile,
+  readTextFile,
+  type TextRead,
+} from './bundle-reader/files.ts';
+export {
+  type BundleManifest,
+  type ReadOptions,
+  type RunFolder,
+  readRunFileText,
+  readRunFolder,
+  readRunManifest,
+} from './bundle-reader/run-folder.ts';

@@ -11,8 +11,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { copyFileAtomic, writeFileAtomic } from '../../common/atomic-files.ts';
-import { safeFileName, uniqueSafeFileName } from './safe-names.ts';
 import { FLOWS, type Flow, type ShimCall } from '../run/types.ts';
+import { safeFileName, uniqueSafeFileName } from './safe-names.ts';
 
 export { safeFileName, uniqueSafeFileName } from './safe-names.ts';
 
@@ -26,14 +26,7 @@ export const STDOUT_NAME = 'stdout.txt';
 export const STDERR_NAME = 'stderr.txt';
 
 /** Names the writer itself uses in a run folder; copied files never take them. */
-export const RESERVED_RUN_FILE_NAMES = [
-  BUNDLE_TELEMETRY_NAME,
-  JOURNAL_NAME,
-  SHIM_LOG_NAME,
-  STDOUT_NAME,
-  STDERR_NAME,
-  MANIFEST_NAME,
-] as const;
+export const RESERVED_RUN_FILE_NAMES = [BUNDLE_TELEMETRY_NAME, JOURNAL_NAME, SHIM_LOG_NAME, STDOUT_NAME, STDERR_NAME, MANIFEST_NAME] as const;
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -52,7 +45,10 @@ export class EvidenceError extends Error {
 
 /** `<UTC yyyymmddThhmmssZ>-<6 random hex>`: sorts by time, and two runs in one second still differ. */
 export function newPairId(now: Date = new Date()): string {
-  const stamp = now.toISOString().replace(/\.\d+Z$/, 'Z').replace(/[-:]/g, '');
+  const stamp = now
+    .toISOString()
+    .replace(/\.\d+Z$/, 'Z')
+    .replace(/[-:]/g, '');
   return `${stamp}-${randomBytes(3).toString('hex')}`;
 }
 
@@ -83,9 +79,7 @@ export interface EvidenceBundle {
 
 export async function createBundle(outDir: string, specId: string, pairId?: string): Promise<EvidenceBundle> {
   if (!FOLDER_NAME.test(specId)) {
-    throw new EvidenceError(
-      `spec id ${JSON.stringify(specId)} cannot be a folder name; use letters, digits, ".", "_" and "-" (like SPEC-KIT-018)`,
-    );
+    throw new EvidenceError(`spec id ${JSON.stringify(specId)} cannot be a folder name; use letters, digits, ".", "_" and "-" (like SPEC-KIT-018)`);
   }
   const id = pairId ?? newPairId();
   if (!FOLDER_NAME.test(id)) {
@@ -124,9 +118,7 @@ export async function createBundle(outDir: string, specId: string, pairId?: stri
         await mkdir(runPath);
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-          throw new EvidenceError(
-            `run folder ${runPath} already exists in this bundle; each (scenario, flow, phase) is recorded once`,
-          );
+          throw new EvidenceError(`run folder ${runPath} already exists in this bundle; each (scenario, flow, phase) is recorded once`);
         }
         throw error;
       }
@@ -204,7 +196,8 @@ function shimLine(line: string | ShimCall): string {
 /** Copies the run's files into `runDir` and writes the journal, shim log, output and manifest. */
 export async function writeRunEvidence(runDir: string, input: RunEvidenceInput): Promise<RunManifest> {
   const used = new Set<string>(RESERVED_RUN_FILE_NAMES);
-  const roots = input.repoDir === undefined ? [] : [...new Set([resolve(input.repoDir), await realpath(input.repoDir).catch(() => resolve(input.repoDir as string))])];
+  const roots =
+    input.repoDir === undefined ? [] : [...new Set([resolve(input.repoDir), await realpath(input.repoDir).catch(() => resolve(input.repoDir as string))])];
   const repoPathOf = (source: string): string | undefined => {
     for (const root of roots) {
       const rel = relative(root, source);
@@ -250,10 +243,7 @@ export async function writeRunEvidence(runDir: string, input: RunEvidenceInput):
   }
 
   await writeFileAtomic(join(runDir, 'journal.json'), json(input.journal));
-  await writeFileAtomic(
-    join(runDir, 'shim-log.jsonl'),
-    input.shimLines.map((line) => `${shimLine(line)}\n`).join(''),
-  );
+  await writeFileAtomic(join(runDir, 'shim-log.jsonl'), input.shimLines.map((line) => `${shimLine(line)}\n`).join(''));
   await writeFileAtomic(join(runDir, 'stdout.txt'), input.stdout);
   await writeFileAtomic(join(runDir, 'stderr.txt'), input.stderr);
 

@@ -7,8 +7,8 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
-import { REFERENCE_GUARDRAILS_DIR } from '../../common/package-root.ts';
 import { writeFileNoClobber } from '../../common/atomic-files.ts';
+import { REFERENCE_GUARDRAILS_DIR } from '../../common/package-root.ts';
 import { MANIFEST_NAME, type ManifestFile, type RunManifest } from './evidence.ts';
 import { safeFileName } from './safe-names.ts';
 
@@ -68,7 +68,7 @@ export function assertExportableRepo(repo: string): string {
   const real = realpathSync(root);
   if (existsSync(REFERENCE_GUARDRAILS) && isInside(realpathSync(REFERENCE_GUARDRAILS), real)) {
     throw new ExportError(
-      '--export-evidence writes into --repo, and --repo is the kit\'s own reference guardrails (the default); ' +
+      "--export-evidence writes into --repo, and --repo is the kit's own reference guardrails (the default); " +
         'the kit is never written to. Pass --repo with your guardrail repository, or, to keep evidence of the reference guardrails, ' +
         `copy them first (cp -r ${REFERENCE_GUARDRAILS} /tmp/reference && git -C /tmp/reference init) and export into the copy`,
     );
@@ -133,7 +133,9 @@ async function planRun(run: ExportRun, specId: string, taken: Map<string, string
   const label = runLabel(run);
   const roots = Array.isArray(manifest.repoCopy) ? manifest.repoCopy : [];
   if (roots.length === 0) {
-    throw new ExportError(`--export-evidence: ${join(run.evidenceDir, MANIFEST_NAME)} does not say where the run's repository copy was (a bundle from an older harness); run again to export`);
+    throw new ExportError(
+      `--export-evidence: ${join(run.evidenceDir, MANIFEST_NAME)} does not say where the run's repository copy was (a bundle from an older harness); run again to export`,
+    );
   }
   const folder = `${EVIDENCE_FOLDER}/${specId}/`;
   const telemetryFile = manifest.telemetry === null ? undefined : manifest.files.find((file) => file.name === manifest.telemetry);
@@ -157,7 +159,9 @@ async function planRun(run: ExportRun, specId: string, taken: Map<string, string
     // the first keeps it, a later one goes into a folder named after its run, name unchanged.
     if (taken.has(dest.toLowerCase())) dest = `${folder}${safeFileName(label.replaceAll('/', '-'))}/${dest.slice(folder.length)}`;
     if (taken.has(dest.toLowerCase())) {
-      throw new ExportError(`--export-evidence: ${file.original} of ${label} and of ${taken.get(dest.toLowerCase())} would both be ${dest}; nothing was exported`);
+      throw new ExportError(
+        `--export-evidence: ${file.original} of ${label} and of ${taken.get(dest.toLowerCase())} would both be ${dest}; nothing was exported`,
+      );
     }
     taken.set(dest.toLowerCase(), label);
     planned.push({ run: label, file, from: join(run.evidenceDir, file.name), dest, telemetry: isTelemetry });
@@ -223,16 +227,25 @@ export async function exportEvidence(options: { repo: string; specId: string; ru
           await writeFileNoClobber(target, data);
         } catch (error) {
           if ((error as NodeJS.ErrnoException).code === 'EEXIST') {
-            throw new ExportError(`--export-evidence: ${item.dest} appeared in ${repo} while exporting; the export never overwrites, so what it had written was removed again`);
+            throw new ExportError(
+              `--export-evidence: ${item.dest} appeared in ${repo} while exporting; the export never overwrites, so what it had written was removed again`,
+            );
           }
           throw error;
         }
         written.push(target);
         // implement's lock is evidence its telemetry lists, but in the evidence folder itself it is also live state.
-        const warning = item.dest.endsWith('.lock') && dirname(item.dest) === `${EVIDENCE_FOLDER}/${options.specId}`
-          ? 'a lock file: where the scripts look for it, it may mark the spec as locked; run unlock or delete it if it must not be'
-          : undefined;
-        files.push({ path: target, from: item.from, run: item.run, ...(rewrittenPaths !== undefined ? { rewrittenPaths } : {}), ...(warning ? { warning } : {}) });
+        const warning =
+          item.dest.endsWith('.lock') && dirname(item.dest) === `${EVIDENCE_FOLDER}/${options.specId}`
+            ? 'a lock file: where the scripts look for it, it may mark the spec as locked; run unlock or delete it if it must not be'
+            : undefined;
+        files.push({
+          path: target,
+          from: item.from,
+          run: item.run,
+          ...(rewrittenPaths !== undefined ? { rewrittenPaths } : {}),
+          ...(warning ? { warning } : {}),
+        });
       }
     }
   } catch (error) {

@@ -58,4 +58,3 @@ export function uniqueSafeFileName(name: string, used: Set<string>): string {
   used.add(candidate);
   return candidate;
 }
-

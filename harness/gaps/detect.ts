@@ -3,12 +3,13 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { manifestCallsOf } from '../checks/manifest-path.ts';
 import { newPairId } from '../evidence/evidence.ts';
-import { snapshotRepository } from '../run/repo-copy.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HarnessSetupError, REFERENCE_GUARDRAILS, SCRIPTS_DIR, runHarness, type HarnessOptions } from '../run/runner.ts';
 import { rebasedWorkspaceManifest } from '../fakes/shims/cargo-workspace.ts';
-import { STAGE_OF_FLOW, type Flow, type HarnessReport } from '../run/types.ts';
-import { runWithFault, type FaultProbeResult } from './fault-probe.ts';
+import { snapshotRepository } from '../run/repo-copy.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type HarnessOptions, HarnessSetupError, REFERENCE_GUARDRAILS, runHarness, SCRIPTS_DIR } from '../run/runner.ts';
+import { type Flow, type HarnessReport, STAGE_OF_FLOW } from '../run/types.ts';
+import { type FaultProbeResult, runWithFault } from './fault-probe.ts';
 import { judgeBaselineExit } from './judge-baseline.ts';
 import { judgeHalSummaryFlag, judgeSecretLeak, judgeStatusByBody } from './judges-body.ts';
 import { judgeArtifactOnFailure, judgeFailurePropagation, judgeGraphqlEscaping, judgeManifestPath } from './judges-smoke.ts';
@@ -16,18 +17,17 @@ import {
   BASELINE_FAULT_SCENARIO,
   ERROR_BODIES,
   ERROR_BODIES_SCENARIO,
+  type GapProbeRun,
+  type GapsOptions,
+  type GapsResult,
   HEALTHY,
   OFFLINE,
   PROBE_FLOWS,
+  type Probes,
   SMOKE,
   smokeRuns,
-  type GapsOptions,
-  type GapProbeRun,
-  type GapsResult,
-  type Probes,
 } from './model.ts';
 import { checkOf, loadRun } from './probe-runs.ts';
-import { manifestCallsOf } from '../checks/manifest-path.ts';
 
 /** Probe flows whose script the repository has. */
 export function availableFlows(repo: string): Flow[] {
@@ -126,7 +126,9 @@ async function runWithRootManifest(repo: string, options: HarnessOptions): Promi
     await snapshotRepository(repo, copy);
     const manifest = join(copy, options.manifest ?? DEFAULT_MANIFEST);
     // The configured workspace with its members listed from the root (a plain copy would name them wrongly).
-    const rootManifest = existsSync(manifest) ? (rebasedWorkspaceManifest(manifest, copy) ?? (await readFile(manifest))) : '[workspace]\nresolver = "2"\nmembers = []\n';
+    const rootManifest = existsSync(manifest)
+      ? (rebasedWorkspaceManifest(manifest, copy) ?? (await readFile(manifest)))
+      : '[workspace]\nresolver = "2"\nmembers = []\n';
     await writeFile(join(copy, 'Cargo.toml'), rootManifest);
     return await runHarness({ ...options, repo: copy, scenarios: [OFFLINE, ERROR_BODIES_SCENARIO], telemetryHal: true });
   } finally {

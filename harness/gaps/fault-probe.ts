@@ -1,10 +1,11 @@
 // One harness call with a fault injected through BASH_ENV: prepares the fault, runs the
 // scripts with it, keeps the fault file and its log in the bundle, and removes the rest.
+
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../../common/atomic-files.ts';
-import { prepareFault, type FaultEvent, type FaultRequest } from '../run/fault-injection.ts';
-import { readFileSync } from 'node:fs';
-import { runHarness, type HarnessOptions } from '../run/runner.ts';
+import { type FaultEvent, type FaultRequest, prepareFault } from '../run/fault-injection.ts';
+import { type HarnessOptions, runHarness } from '../run/runner.ts';
 import type { EnvSetting, HarnessReport } from '../run/types.ts';
 
 export interface FaultProbeResult {

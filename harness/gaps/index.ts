@@ -4,6 +4,8 @@
 // (reading a probe run's evidence), the judges (judge-baseline.ts, judges-smoke.ts,
 // judges-body.ts), fault-probe.ts (a probe with a BASH_ENV fault), detect.ts (running the
 // probes) and render.ts (console and JSON output).
+
+export { availableFlows, detectGaps } from './detect.ts';
 export {
   BASELINE_FAULT_SCENARIO,
   ERROR_BODIES_SCENARIO,
@@ -11,10 +13,9 @@ export {
   type GapEvidence,
   type GapId,
   type GapState,
-  type GapVerdict,
   type GapsOptions,
   type GapsResult,
+  type GapVerdict,
   type ProbeName,
 } from './model.ts';
-export { availableFlows, detectGaps } from './detect.ts';
 export { buildGapsJson, renderGaps } from './render.ts';

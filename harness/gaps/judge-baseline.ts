@@ -8,8 +8,8 @@
 // failed, so a plan that reads the report, or captures the status as `if ! cmd; then rc=$?`
 // (always 0), reports passed here, and only here.
 import { basename } from 'node:path';
-import { BASELINE_AUDIT_SCRIPT, INJECTED_EXIT_STATUS, eventsOfRun } from '../run/fault-injection.ts';
-import { HEALTHY, missingScript, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';
+import { BASELINE_AUDIT_SCRIPT, eventsOfRun, INJECTED_EXIT_STATUS } from '../run/fault-injection.ts';
+import { type GapEvidence, type GapProbeRun, type GapVerdict, HEALTHY, missingScript, type Probes, verdict } from './model.ts';
 import { baselineReportStatus, evidenceFileText, exitText, fact, failed, fromCheck, planFields, repoRoots } from './probe-runs.ts';
 
 type FaultOutcome = { decided: true; present: boolean; evidence: GapEvidence[] } | { decided: false; why: string; evidence: GapEvidence[] };
@@ -38,7 +38,9 @@ export function judgeBaselineFault(runs: readonly GapProbeRun[], probes: Probes)
     return {
       decided: false,
       why: `the baseline audit failed by itself in the probe copy (${own === null ? 'it never reached its end' : `its own exit status ${own}`}${report ? `, report status ${report}` : ''}), so no passing report hid the injected exit status`,
-      evidence: [fact(plan, `audit: own exit ${own ?? 'none'}, report ${report ?? 'not found'}; plan: baseline.status ${fields.baseline ?? 'none'}, ${exitText(plan)}`)],
+      evidence: [
+        fact(plan, `audit: own exit ${own ?? 'none'}, report ${report ?? 'not found'}; plan: baseline.status ${fields.baseline ?? 'none'}, ${exitText(plan)}`),
+      ],
     };
   }
   const what = `the baseline audit wrote a report saying ${report ?? 'nothing readable'} and exited ${INJECTED_EXIT_STATUS} (its own status 0, replaced through BASH_ENV)`;
@@ -60,7 +62,7 @@ export function judgeBaselineExit(probes: Probes): GapVerdict {
   const passing = plans.find((run) => run.scenario === HEALTHY);
   const forced = plans.filter((run) => run.scenario !== HEALTHY && !run.timedOut);
   if (passing && failed(passing, 'baseline')) {
-    return verdict(id, 'not-testable', 'plan does not pass even with a passing baseline, so it cannot show whether it follows the audit\'s exit status', [
+    return verdict(id, 'not-testable', "plan does not pass even with a passing baseline, so it cannot show whether it follows the audit's exit status", [
       fromCheck(passing, 'baseline'),
     ]);
   }
@@ -71,7 +73,9 @@ export function judgeBaselineExit(probes: Probes): GapVerdict {
     const reasons = [
       ...(wrong.length > 0 ? ['with a failing baseline audit (SPEC_OPS_BASELINE_FORCE_FAIL=1), plan still reported a passed baseline or exited 0'] : []),
       ...(faultPresent
-        ? [`when the baseline audit exits ${INJECTED_EXIT_STATUS} after writing a passing report, plan reports a passed baseline or exits 0: it does not follow the audit's exit status`]
+        ? [
+            `when the baseline audit exits ${INJECTED_EXIT_STATUS} after writing a passing report, plan reports a passed baseline or exits 0: it does not follow the audit's exit status`,
+          ]
         : []),
     ];
     return verdict(id, 'present', reasons.join('; '), [...wrong.map((run) => fromCheck(run, 'baseline')), ...(faultPresent ? fault.evidence : [])]);
@@ -79,7 +83,12 @@ export function judgeBaselineExit(probes: Probes): GapVerdict {
   if (forced.length === 0 && !fault.decided) return verdict(id, 'not-testable', 'no plan run with a failing baseline finished', fault.evidence);
   const evidence = [...forced.slice(0, 1).map((run) => fromCheck(run, 'baseline')), ...fault.evidence];
   if (!fault.decided) {
-    return verdict(id, 'closed', `with a failing baseline audit (SPEC_OPS_BASELINE_FORCE_FAIL=1), plan reported baseline.status failed and exited non-zero; the exit-status fault could not be judged: ${fault.why}`, evidence);
+    return verdict(
+      id,
+      'closed',
+      `with a failing baseline audit (SPEC_OPS_BASELINE_FORCE_FAIL=1), plan reported baseline.status failed and exited non-zero; the exit-status fault could not be judged: ${fault.why}`,
+      evidence,
+    );
   }
   return verdict(
     id,

@@ -1,7 +1,19 @@
 // The judges of what the telemetry says about each check: status-by-body,
 // hal-summary-flag, and secret-leak across every probe run.
 import { CHECK_NAMES } from '../../mock-hal/index.ts';
-import { ERROR_BODIES, HEALTHY, NO_SMOKE, OFFLINE, SMOKE, smokeRuns, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';
+import {
+  ERROR_BODIES,
+  type GapEvidence,
+  type GapProbeRun,
+  type GapVerdict,
+  HEALTHY,
+  NO_SMOKE,
+  OFFLINE,
+  type Probes,
+  SMOKE,
+  smokeRuns,
+  verdict,
+} from './model.ts';
 import { fact, failed, fromCheck, halSummary, reportedStatus } from './probe-runs.ts';
 
 type ProbeRun = GapProbeRun;
@@ -52,13 +64,18 @@ export function judgeStatusByBody(probes: Probes): GapVerdict {
       const offlineSummary = offline ? halSummary(offline) : null;
       const notKept = offline && offlineSummary ? unanswered(offline).filter((check) => !offlineSummary.failedChecks.includes(check)) : [];
       if (offline && notKept.length > 0) {
-        reasons.push(`${flow}'s failed_checks also leaves out ${notKept.join(', ')} when they get no answer at all (offline), so a status judged by body cannot be told from a failure that is not recorded (see hal-failure-propagation)`);
+        reasons.push(
+          `${flow}'s failed_checks also leaves out ${notKept.join(', ')} when they get no answer at all (offline), so a status judged by body cannot be told from a failure that is not recorded (see hal-failure-propagation)`,
+        );
         untestable.push(fromCheck(bodies, 'journal-consistency'), fromCheck(offline, 'journal-consistency'));
         continue;
       }
       present.push(
         fromCheck(bodies, 'journal-consistency'),
-        fact(bodies, `hal.summary.failed_checks [${summary.failedChecks.join(', ')}] leaves out ${leftOut.join(', ')}, which the mock answered ${leftOut.map((check) => bodies.journal.find((entry) => entry.check === check)?.status).join(', ')} with a JSON body`),
+        fact(
+          bodies,
+          `hal.summary.failed_checks [${summary.failedChecks.join(', ')}] leaves out ${leftOut.join(', ')}, which the mock answered ${leftOut.map((check) => bodies.journal.find((entry) => entry.check === check)?.status).join(', ')} with a JSON body`,
+        ),
       );
       continue;
     }
@@ -66,9 +83,12 @@ export function judgeStatusByBody(probes: Probes): GapVerdict {
     const status = reportedStatus(bodies);
     const offlineStatus = offline ? reportedStatus(offline) : null;
     if (status === 'failed') closed.push(fromCheck(bodies, 'telemetry-status'));
-    else if (status === 'passed' && offlineStatus === 'failed') present.push(fromCheck(bodies, 'telemetry-status'), ...(offline ? [fromCheck(offline, 'telemetry-status')] : []));
+    else if (status === 'passed' && offlineStatus === 'failed')
+      present.push(fromCheck(bodies, 'telemetry-status'), ...(offline ? [fromCheck(offline, 'telemetry-status')] : []));
     else {
-      reasons.push(`without hal.summary, ${flow} reported ${status ?? 'no status'} under ${ERROR_BODIES} and ${offlineStatus ?? 'no status'} offline, which does not tell`);
+      reasons.push(
+        `without hal.summary, ${flow} reported ${status ?? 'no status'} under ${ERROR_BODIES} and ${offlineStatus ?? 'no status'} offline, which does not tell`,
+      );
       untestable.push(fromCheck(bodies, 'telemetry-status'));
     }
   }
@@ -95,22 +115,48 @@ export function judgeHalSummaryFlag(probes: Probes): GapVerdict {
       ...(extra.length > 0 ? ['hal.summary is written although SPEC_OPS_TELEMETRY_HAL=0'] : []),
       ...(missing.length > 0 ? ['hal.summary is missing although SPEC_OPS_TELEMETRY_HAL=1'] : []),
     ];
-    return verdict(id, 'present', parts.join('; '), [...extra, ...missing].map((run) => fromCheck(run, 'telemetry-schema')));
+    return verdict(
+      id,
+      'present',
+      parts.join('; '),
+      [...extra, ...missing].map((run) => fromCheck(run, 'telemetry-schema')),
+    );
   }
   if (off.length === 0 || on.length === 0) {
-    return verdict(id, 'not-testable', `no telemetry was written with SPEC_OPS_TELEMETRY_HAL=${off.length === 0 ? 0 : 1}, so only one side of the flag could be seen`, [...off, ...on].slice(0, 1).map((run) => fromCheck(run, 'telemetry-schema')));
+    return verdict(
+      id,
+      'not-testable',
+      `no telemetry was written with SPEC_OPS_TELEMETRY_HAL=${off.length === 0 ? 0 : 1}, so only one side of the flag could be seen`,
+      [...off, ...on].slice(0, 1).map((run) => fromCheck(run, 'telemetry-schema')),
+    );
   }
   const shown = [off[0], on.find((run) => run.scenario === HEALTHY && run.flow === off[0]?.flow) ?? on[0]] as ProbeRun[];
-  return verdict(id, 'closed', 'hal.summary is absent with SPEC_OPS_TELEMETRY_HAL=0 and present with =1', shown.map((run) => fromCheck(run, 'telemetry-schema')));
+  return verdict(
+    id,
+    'closed',
+    'hal.summary is absent with SPEC_OPS_TELEMETRY_HAL=0 and present with =1',
+    shown.map((run) => fromCheck(run, 'telemetry-schema')),
+  );
 }
 
 export function judgeSecretLeak(probes: Probes): GapVerdict {
   const id = 'secret-leak';
   const runs = [...probes.on, ...probes.off, ...probes.baselineFault, ...probes.rootManifest];
   const leaked = runs.filter((run) => failed(run, 'secret-leak'));
-  if (leaked.length > 0) return verdict(id, 'present', 'the API key was written where evidence is kept', leaked.map((run) => fromCheck(run, 'secret-leak')));
+  if (leaked.length > 0)
+    return verdict(
+      id,
+      'present',
+      'the API key was written where evidence is kept',
+      leaked.map((run) => fromCheck(run, 'secret-leak')),
+    );
   const smoke = smokeRuns(runs);
   // Only the HAL smoke hands the key on; without it, a clean plan run proves little.
   if (smoke.length === 0) return verdict(id, 'not-testable', `${NO_SMOKE}, and no other flow uses the API key`, []);
-  return verdict(id, 'closed', `the API key appears in no output or produced file of the ${runs.length} probe runs`, smoke.slice(0, 1).map((run) => fromCheck(run, 'secret-leak')));
+  return verdict(
+    id,
+    'closed',
+    `the API key appears in no output or produced file of the ${runs.length} probe runs`,
+    smoke.slice(0, 1).map((run) => fromCheck(run, 'secret-leak')),
+  );
 }

@@ -1,11 +1,12 @@
 // The judges of the gaps the HAL smoke shows in its exit status, artifacts and cargo
 // calls: hal-failure-propagation, artifact-on-failure, manifest-path, graphql-escaping.
-import { artifactProblemsOf, describeArtifactProblem, type ArtifactProblemKind } from '../checks/artifacts.ts';
+
 import { GRAPHQL_PING_QUERY } from '../../common/hal-contract/index.ts';
+import { type ArtifactProblemKind, artifactProblemsOf, describeArtifactProblem } from '../checks/artifacts.ts';
 import type { GraphqlEscapingReason } from '../checks/graphql-escaping.ts';
 import { reasonOf } from '../checks/index.ts';
 import type { ManifestPathReason } from '../checks/manifest-path.ts';
-import { HEALTHY, NO_SMOKE, OFFLINE, smokeRuns, verdict, type GapEvidence, type GapProbeRun, type GapVerdict, type Probes } from './model.ts';
+import { type GapEvidence, type GapProbeRun, type GapVerdict, HEALTHY, NO_SMOKE, OFFLINE, type Probes, smokeRuns, verdict } from './model.ts';
 import { checkOf, fact, failed, fromCheck, reportedStatus } from './probe-runs.ts';
 
 type ProbeRun = GapProbeRun;
@@ -15,7 +16,13 @@ export function judgeFailurePropagation(probes: Probes): GapVerdict {
   const offline = smokeRuns(probes.on).filter((run) => run.scenario === OFFLINE);
   if (offline.length === 0) return verdict(id, 'not-testable', NO_SMOKE, []);
   const finished = offline.filter((run) => !run.timedOut);
-  if (finished.length === 0) return verdict(id, 'not-testable', 'the offline runs did not finish', offline.map((run) => fromCheck(run, 'exit-code')));
+  if (finished.length === 0)
+    return verdict(
+      id,
+      'not-testable',
+      'the offline runs did not finish',
+      offline.map((run) => fromCheck(run, 'exit-code')),
+    );
   const swallowed = finished.filter((run) => run.report.exitCode === 0 || reportedStatus(run) === 'passed');
   if (swallowed.length > 0) {
     return verdict(
@@ -73,10 +80,21 @@ export function judgeManifestPath(probes: Probes): GapVerdict {
   const runs = smokeRuns([...probes.on, ...probes.off]);
   if (runs.length === 0) return verdict(id, 'not-testable', NO_SMOKE, []);
   const wrong = runs.filter((run) => MANIFEST_GAP_REASONS.includes(reasonOf(run.report.checks, 'manifest-path') as ManifestPathReason));
-  if (wrong.length > 0) return verdict(id, 'present', 'the HAL smoke runs cargo without the configured --manifest-path', wrong.map((run) => fromCheck(run, 'manifest-path')));
+  if (wrong.length > 0)
+    return verdict(
+      id,
+      'present',
+      'the HAL smoke runs cargo without the configured --manifest-path',
+      wrong.map((run) => fromCheck(run, 'manifest-path')),
+    );
   const passed = runs.filter((run) => checkOf(run, 'manifest-path')?.status === 'passed');
   if (passed.length === 0) {
-    return verdict(id, 'not-testable', 'the HAL smoke made no cargo calls, so there is no cargo command line to read', runs.slice(0, 1).map((run) => fromCheck(run, 'manifest-path')));
+    return verdict(
+      id,
+      'not-testable',
+      'the HAL smoke made no cargo calls, so there is no cargo command line to read',
+      runs.slice(0, 1).map((run) => fromCheck(run, 'manifest-path')),
+    );
   }
   return verdict(id, 'closed', 'every cargo call of the HAL smoke passed the configured --manifest-path', [fromCheck(passed[0] as ProbeRun, 'manifest-path')]);
 }
@@ -116,7 +134,11 @@ function graphqlArgs(run: ProbeRun): ArgsVerdict {
     }
     return query === GRAPHQL_PING_QUERY
       ? { found: true, ok: true, message: `call_tool was given graphql_ping args that are valid JSON with body ${JSON.stringify(body)}` }
-      : { found: true, ok: false, message: `call_tool was given graphql_ping args whose body is not the JSON string {"query":"${GRAPHQL_PING_QUERY}"}: ${shown}` };
+      : {
+          found: true,
+          ok: false,
+          message: `call_tool was given graphql_ping args whose body is not the JSON string {"query":"${GRAPHQL_PING_QUERY}"}: ${shown}`,
+        };
   }
   return { found: false };
 }
@@ -144,6 +166,10 @@ export function judgeGraphqlEscaping(probes: Probes): GapVerdict {
   // A check that saw the query arrive beats the args read from the shim log.
   const best = closed.find((item) => item.check !== null) ?? closed[0];
   if (best) return verdict(id, 'closed', 'the graphql_ping body is a correctly escaped JSON string', [best]);
-  return verdict(id, 'not-testable', 'no graphql_ping call was seen, neither at the mock nor in the cargo shim log', runs.slice(0, 1).map((run) => fromCheck(run, 'graphql-escaping')));
+  return verdict(
+    id,
+    'not-testable',
+    'no graphql_ping call was seen, neither at the mock nor in the cargo shim log',
+    runs.slice(0, 1).map((run) => fromCheck(run, 'graphql-escaping')),
+  );
 }
-

@@ -16,7 +16,7 @@
 import { parseScenario, type Scenario } from '../../mock-hal/index.ts';
 import type { FaultEvent } from '../run/fault-injection.ts';
 import { SCRIPTS_DIR } from '../run/runner.ts';
-import { STAGE_OF_FLOW, type EnvSetting, type Flow, type HarnessReport } from '../run/types.ts';
+import { type EnvSetting, type Flow, type HarnessReport, STAGE_OF_FLOW } from '../run/types.ts';
 import type { ProbeEvidence, ProbeRun } from './probe-runs.ts';
 
 export const GAP_IDS = [
@@ -121,7 +121,7 @@ export const ERROR_BODIES_SCENARIO: Scenario = parseScenario(
 export const BASELINE_FAULT_SCENARIO: Scenario = parseScenario(
   {
     name: 'baseline-exit-fault',
-    description: 'gaps probe: plan\'s baseline audit writes a passing report, then exits 3 (fault injected through BASH_ENV); no HAL call',
+    description: "gaps probe: plan's baseline audit writes a passing report, then exits 3 (fault injected through BASH_ENV); no HAL call",
     endpoints: {},
     expect: { status: 'failed', failedChecks: [] },
   },

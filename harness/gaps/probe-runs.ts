@@ -2,7 +2,7 @@
 // reader): the run's checks, its telemetry, the mock's journal, the shim log and the
 // manifest. Shared by `gaps` and `knobs`, which decide their rows from these facts.
 import type { JournalEntry } from '../../mock-hal/index.ts';
-import { readRunFileText, readRunFolder, type BundleManifest, type BundleProblem } from '../evidence/bundle-reader.ts';
+import { type BundleManifest, type BundleProblem, readRunFileText, readRunFolder } from '../evidence/bundle-reader.ts';
 import type { CheckId, CheckResult, Flow, RunReport, ShimCall } from '../run/types.ts';
 
 export interface ProbeRun<P extends string = string> {
@@ -122,7 +122,9 @@ export function repoRoots(run: ProbeRun): string[] {
 
 /** The text of a file the guardrail wrote, found in the evidence by its original path. */
 export function evidenceFileText(run: ProbeRun, originalPath: string): string | null {
-  const file = run.manifest?.files.find((entry) => entry.source === originalPath || (entry.repoPath !== undefined && originalPath.endsWith(`/${entry.repoPath}`)));
+  const file = run.manifest?.files.find(
+    (entry) => entry.source === originalPath || (entry.repoPath !== undefined && originalPath.endsWith(`/${entry.repoPath}`)),
+  );
   if (!file) return null;
   return readRunFileText(run.report.evidenceDir, file.name).text;
 }

@@ -1,6 +1,7 @@
 // The output of `gaps`: the --report-json document and the console table.
-import { PROBE_NOTE, type GapsResult, type GapState, type GapVerdict } from './model.ts';
+
 import { formatTable } from '../reports/console.ts';
+import { type GapState, type GapsResult, type GapVerdict, PROBE_NOTE } from './model.ts';
 
 /** The --report-json document: ok, then the gaps in GAP_IDS order. */
 export function buildGapsJson(result: GapsResult): { ok: boolean; gaps: GapVerdict[]; bundles: string[] } {

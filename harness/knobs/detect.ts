@@ -1,22 +1,21 @@
 // Running the knob probes: only those the asked-for rows need, each its own small
 // harness call, several at a time; faults go in through BASH_ENV (harness/fault-injection.ts).
+
+import { existsSync } from 'node:fs';
 import { copyFile, writeFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { newPairId } from '../evidence/evidence.ts';
 import { probeTarget } from '../gaps/detect.ts';
 import { runWithFault } from '../gaps/fault-probe.ts';
 import { loadRun } from '../gaps/probe-runs.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, runHarness, type HarnessOptions } from '../run/runner.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type HarnessOptions, runHarness } from '../run/runner.ts';
 import { pool, removeScratch, scratchDir } from '../run/scratch.ts';
 import type { Flow } from '../run/types.ts';
 import { judgeAllowDirty, judgeBaselineAllowFail, judgeEmptyBaseline, judgeHalSkip, judgeManifestDefault, judgePlanManifestPath } from './judges.ts';
 import {
   KNOB_IDS,
   KNOB_PROBE_NAMES,
-  PROBES_OF_KNOB,
-  probeSpec,
   type KnobContext,
   type KnobId,
   type KnobProbeName,
@@ -25,6 +24,8 @@ import {
   type KnobRow,
   type KnobsOptions,
   type KnobsResult,
+  PROBES_OF_KNOB,
+  probeSpec,
 } from './model.ts';
 
 const JUDGES: Record<KnobId, (ctx: KnobContext) => KnobRow> = {

@@ -2,12 +2,13 @@
 // --manifest-path and an empty baseline output, each probed on copies of the repository
 // and judged holds, broken or not-testable. The parts live in harness/knobs/: model.ts
 // (the rows and probes), judges.ts, detect.ts (running the probes) and render.ts.
+
+export { detectKnobs } from './detect.ts';
 export {
   FAILING_BASELINE_SCENARIO,
   KNOB_DOC,
   KNOB_IDS,
   KNOB_PROBE_NAMES,
-  PROBES_OF_KNOB,
   type KnobEvidence,
   type KnobId,
   type KnobProbeName,
@@ -15,6 +16,6 @@ export {
   type KnobState,
   type KnobsOptions,
   type KnobsResult,
+  PROBES_OF_KNOB,
 } from './model.ts';
-export { detectKnobs } from './detect.ts';
 export { buildKnobsJson, renderKnobs } from './render.ts';

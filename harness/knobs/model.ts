@@ -3,9 +3,9 @@
 // go with them (plan's --manifest-path, an empty baseline output). Each row is decided by
 // small harness calls of its own (probes), some with a fault injected through BASH_ENV.
 import { parseScenario, type Scenario } from '../../mock-hal/index.ts';
-import type { FaultEvent, FaultRequest } from '../run/fault-injection.ts';
 import type { ProbeOptions } from '../gaps/model.ts';
 import type { ProbeEvidence, ProbeRun } from '../gaps/probe-runs.ts';
+import type { FaultEvent, FaultRequest } from '../run/fault-injection.ts';
 import type { EnvSetting, Flow, HarnessReport } from '../run/types.ts';
 
 export const KNOB_IDS = ['hal-skip', 'allow-dirty', 'baseline-allow-fail', 'manifest-default', 'plan-manifest-path', 'empty-baseline'] as const;
@@ -14,12 +14,24 @@ export type KnobState = 'holds' | 'broken' | 'not-testable';
 
 /** What each row sets, and what the documentation says must follow. */
 export const KNOB_DOC: Record<KnobId, { variable: string; expected: string }> = {
-  'hal-skip': { variable: 'SPEC_OPS_HAL_SKIP=1', expected: 'validate and audit report status skipped and send no HAL request (the mock\'s journal stays empty)' },
+  'hal-skip': {
+    variable: 'SPEC_OPS_HAL_SKIP=1',
+    expected: "validate and audit report status skipped and send no HAL request (the mock's journal stays empty)",
+  },
   'allow-dirty': { variable: 'SPEC_OPS_ALLOW_DIRTY=1', expected: 'plan runs on a dirty tree, and a failing baseline passes (baseline.status failed, exit 0)' },
-  'baseline-allow-fail': { variable: 'SPEC_OPS_BASELINE_ALLOW_FAIL=1', expected: 'acts as --allow-fail: a failing baseline gives baseline.status failed and exit 0' },
+  'baseline-allow-fail': {
+    variable: 'SPEC_OPS_BASELINE_ALLOW_FAIL=1',
+    expected: 'acts as --allow-fail: a failing baseline gives baseline.status failed and exit 0',
+  },
   'manifest-default': { variable: 'SPEC_OPS_CARGO_MANIFEST unset', expected: 'every cargo run uses --manifest-path codex-rs/Cargo.toml' },
-  'plan-manifest-path': { variable: 'plan --manifest-path P', expected: 'plan hands P (not the default or SPEC_OPS_CARGO_MANIFEST) to the baseline audit and to every cargo run' },
-  'empty-baseline': { variable: 'empty baseline output', expected: 'a baseline audit that writes no report, or an empty one, fails plan (baseline.status failed, non-zero exit)' },
+  'plan-manifest-path': {
+    variable: 'plan --manifest-path P',
+    expected: 'plan hands P (not the default or SPEC_OPS_CARGO_MANIFEST) to the baseline audit and to every cargo run',
+  },
+  'empty-baseline': {
+    variable: 'empty baseline output',
+    expected: 'a baseline audit that writes no report, or an empty one, fails plan (baseline.status failed, non-zero exit)',
+  },
 };
 
 /**
@@ -91,15 +103,33 @@ export function probeSpec(name: KnobProbeName, planManifest: string): KnobProbeS
     case 'hal-skip':
       return { ...base, flows: 'smoke', scenario: 'healthy', env: [knobEnv(name, 'SPEC_OPS_HAL_SKIP', '1')], note: 'SPEC_OPS_HAL_SKIP=1' };
     case 'manifest-unset':
-      return { ...base, flows: 'first-smoke', scenario: 'healthy', fault: { name: 'unset-env', names: ['SPEC_OPS_CARGO_MANIFEST'] }, note: 'SPEC_OPS_CARGO_MANIFEST unset' };
+      return {
+        ...base,
+        flows: 'first-smoke',
+        scenario: 'healthy',
+        fault: { name: 'unset-env', names: ['SPEC_OPS_CARGO_MANIFEST'] },
+        note: 'SPEC_OPS_CARGO_MANIFEST unset',
+      };
     case 'plan-manifest':
-      return { ...base, flows: 'plan', scenario: 'healthy', fault: { name: 'plan-args', args: ['--manifest-path', planManifest] }, note: `plan --manifest-path ${planManifest}` };
+      return {
+        ...base,
+        flows: 'plan',
+        scenario: 'healthy',
+        fault: { name: 'plan-args', args: ['--manifest-path', planManifest] },
+        note: `plan --manifest-path ${planManifest}`,
+      };
     case 'failing-baseline':
       return { ...base, flows: 'plan', scenario: FAILING_BASELINE_SCENARIO, note: 'no variable' };
     case 'allow-fail-flag':
       return { ...base, flows: 'plan', scenario: FAILING_BASELINE_SCENARIO, allowFail: true, note: '--allow-fail' };
     case 'allow-fail-env':
-      return { ...base, flows: 'plan', scenario: FAILING_BASELINE_SCENARIO, env: [knobEnv(name, 'SPEC_OPS_BASELINE_ALLOW_FAIL', '1')], note: 'SPEC_OPS_BASELINE_ALLOW_FAIL=1' };
+      return {
+        ...base,
+        flows: 'plan',
+        scenario: FAILING_BASELINE_SCENARIO,
+        env: [knobEnv(name, 'SPEC_OPS_BASELINE_ALLOW_FAIL', '1')],
+        note: 'SPEC_OPS_BASELINE_ALLOW_FAIL=1',
+      };
     case 'dirty-tree':
       return { ...base, flows: 'plan', scenario: 'healthy', fault: { name: 'dirty-tree' }, note: 'dirty tree, no variable' };
     case 'allow-dirty':

@@ -55,11 +55,7 @@ export function renderConsoleSummary(report: HarnessReport): string {
         .join(', '),
     ];
   });
-  const table = formatTable(
-    ['RESULT', 'RUN', 'FLOW', 'EXIT', 'TIME', 'PASS', 'FAIL', 'N/A', 'FAILED CHECKS'],
-    rows,
-    [3, 4, 5, 6, 7],
-  );
+  const table = formatTable(['RESULT', 'RUN', 'FLOW', 'EXIT', 'TIME', 'PASS', 'FAIL', 'N/A', 'FAILED CHECKS'], rows, [3, 4, 5, 6, 7]);
   const failedRuns = report.runs.filter((run) => !runPassed(run)).length;
   const lines = [
     table,

@@ -5,12 +5,12 @@ import { writeJsonReport } from './json.ts';
 import { writeJunitReport } from './junit.ts';
 import { writeMarkdownReport } from './markdown.ts';
 
-export { buildJsonReport, renderJsonReport, writeJsonReport, type JsonReport } from './json.ts';
+export { checkWithReason, countChecks, detailJson, failedChecks, runLabel, runPassed } from './common.ts';
+export { formatProgressLine, formatTable, renderConsoleSummary } from './console.ts';
+export { buildJsonReport, type JsonReport, renderJsonReport, writeJsonReport } from './json.ts';
 export { escapeXmlAttr, escapeXmlText, renderJunit, toXmlChars, writeJunitReport } from './junit.ts';
 export { mdCode, mdText, renderMarkdown, writeMarkdownReport } from './markdown.ts';
-export { formatProgressLine, formatTable, renderConsoleSummary } from './console.ts';
-export { checkWithReason, countChecks, detailJson, failedChecks, runLabel, runPassed } from './common.ts';
-export { HarnessReportSchema, RunReportSchema, CheckResultSchema, jsonPath } from './report-schema.ts';
+export { CheckResultSchema, HarnessReportSchema, jsonPath, RunReportSchema } from './report-schema.ts';
 
 export const REPORT_FILE_NAMES = { json: 'report.json', junit: 'junit.xml', markdown: 'summary.md' } as const;
 

@@ -18,21 +18,25 @@ export function toXmlChars(text: string): string {
 }
 
 export function escapeXmlText(text: string): string {
-  return toXmlChars(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    // A raw CR would be normalised to LF by any parser.
-    .replace(/\r/g, '&#13;');
+  return (
+    toXmlChars(text)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      // A raw CR would be normalised to LF by any parser.
+      .replace(/\r/g, '&#13;')
+  );
 }
 
 export function escapeXmlAttr(text: string): string {
-  return escapeXmlText(text)
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-    // Attribute-value normalisation turns raw whitespace into spaces; references survive it.
-    .replace(/\n/g, '&#10;')
-    .replace(/\t/g, '&#9;');
+  return (
+    escapeXmlText(text)
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&apos;')
+      // Attribute-value normalisation turns raw whitespace into spaces; references survive it.
+      .replace(/\n/g, '&#10;')
+      .replace(/\t/g, '&#9;')
+  );
 }
 
 /** CI UIs show the message attribute on one line; the full text is in the element body. */
@@ -80,7 +84,13 @@ function renderSuite(specId: string, run: RunReport): string {
     const open = `    <testcase${attrs({ name: check.id, classname, time: '0' })}`;
     if (check.status === 'failed') {
       // CI tools group failures by type: the reason code groups them by what went wrong.
-      const body = [check.message, '', `reason: ${check.detail.reason}`, `expected: ${detailJson(check.detail.expected)}`, `seen: ${detailJson(check.detail.seen)}`].join('\n');
+      const body = [
+        check.message,
+        '',
+        `reason: ${check.detail.reason}`,
+        `expected: ${detailJson(check.detail.expected)}`,
+        `seen: ${detailJson(check.detail.seen)}`,
+      ].join('\n');
       lines.push(`${open}>`);
       lines.push(`      <failure${attrs({ message: shortAttr(check.message), type: check.detail.reason })}>${escapeXmlText(body)}</failure>`);
       lines.push('    </testcase>');

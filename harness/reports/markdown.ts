@@ -5,13 +5,15 @@ import { failedChecks, formatDuration, formatExit, runLabel } from './common.ts'
 
 /** Escapes text so it renders literally in a paragraph, list item or table cell. */
 export function mdText(text: string): string {
-  return text
-    .replace(/\r\n?|\n/g, ' ')
-    // Control characters (ANSI colours from a script's output) would be invisible or garble the page.
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
-    // A lone surrogate cannot be written as UTF-8; say so the same way the file would.
-    .replace(/[\uD800-\uDFFF]/gu, '\uFFFD')
-    .replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`);
+  return (
+    text
+      .replace(/\r\n?|\n/g, ' ')
+      // Control characters (ANSI colours from a script's output) would be invisible or garble the page.
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      // A lone surrogate cannot be written as UTF-8; say so the same way the file would.
+      .replace(/[\uD800-\uDFFF]/gu, '\uFFFD')
+      .replace(/[\\`*_[\]<>|~&]/g, (ch) => `\\${ch}`)
+  );
 }
 
 /** A code span that survives backticks inside the text. */
@@ -56,9 +58,7 @@ export function renderMarkdown(report: HarnessReport): string {
         const check = run.checks.find((c) => c.id === id);
         return check ? MARK[check.status] : '—';
       });
-      out.push(
-        `| ${mdText(runLabel(run))} | ${run.flow} | ${formatExit(run.exitCode)} | ${formatDuration(run.durationMs)} | ${cells.join(' | ')} |`,
-      );
+      out.push(`| ${mdText(runLabel(run))} | ${run.flow} | ${formatExit(run.exitCode)} | ${formatDuration(run.durationMs)} | ${cells.join(' | ')} |`);
     }
   }
   out.push('');

@@ -3,7 +3,7 @@
 // (harness/cli/merge-command.ts) is the command line on top.
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
 import { addTransitions } from '../run/runner.ts';
 import type { HarnessReport, RunReport, UserEnvironmentReport } from '../run/types.ts';
 import { HarnessReportSchema, jsonPath } from './report-schema.ts';

@@ -102,7 +102,8 @@ export type HarnessReport = z.infer<typeof HarnessReportSchema>;
 /** `$.runs[0].checks[2].detail`: a zod issue path in the JSONPath form jq users know. */
 export function jsonPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
-    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `${out}.${String(key)}` : `${out}[${JSON.stringify(String(key))}]`),
+    (out, key) =>
+      typeof key === 'number' ? `${out}[${key}]` : /^[A-Za-z_$][\w$]*$/.test(String(key)) ? `${out}.${String(key)}` : `${out}[${JSON.stringify(String(key))}]`,
     '$',
   );
 }

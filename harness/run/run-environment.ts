@@ -73,7 +73,9 @@ export function parseEnvFile(text: string, file: string): EnvSetting[] {
     const quote = value[0];
     if (quote === '"' || quote === "'") {
       if (value.length < 2 || !value.endsWith(quote)) {
-        throw new EnvOptionError(`${where}: the value of ${name} starts with ${quote} but does not end with it; quote the whole value or none of it (values cannot span lines)`);
+        throw new EnvOptionError(
+          `${where}: the value of ${name} starts with ${quote} but does not end with it; quote the whole value or none of it (values cannot span lines)`,
+        );
       }
       value = value.slice(1, -1);
     }
@@ -176,7 +178,9 @@ export function describeUserEnvironment(
 /** The notes the console summary and report.json carry. */
 export function userEnvironmentNotes(report: UserEnvironmentReport, runCount: number): string[] {
   if (report.set.length === 0) return [];
-  const notes = [`--env: the scripts got ${report.set.map((setting) => `${setting.name}=${setting.value} (${setting.source})`).join(', ')}; later settings of a name win`];
+  const notes = [
+    `--env: the scripts got ${report.set.map((setting) => `${setting.name}=${setting.value} (${setting.source})`).join(', ')}; later settings of a name win`,
+  ];
   if (report.overridden.length > 0) {
     const replaced = report.overridden.map(({ name, runs }) => `${name} (${runs.length === runCount ? 'every run' : runs.join(', ')})`);
     notes.push(`--env replaced the harness's own ${replaced.join(', ')}; the checks judge what the scripts got`);

@@ -3,7 +3,7 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import type { Behaviour, Expectation, Scenario } from '../../mock-hal/index.ts';
-import { STAGE_OF_FLOW, type Flow } from './types.ts';
+import { type Flow, STAGE_OF_FLOW } from './types.ts';
 
 export const SCRIPTS_DIR = 'scripts/spec_ops_004/commands';
 
@@ -84,4 +84,3 @@ export function shardRuns<T>(runs: readonly T[], shard: { index: number; total: 
   if (!shard) return [...runs];
   return runs.filter((_, position) => position % shard.total === shard.index - 1);
 }
-

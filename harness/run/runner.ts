@@ -7,26 +7,25 @@ import { availableParallelism } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { REFERENCE_GUARDRAILS_DIR } from '../../common/package-root.ts';
 import type { Scenario } from '../../mock-hal/index.ts';
-import { DEFAULT_SCENARIOS_DIR } from '../../mock-hal/index.ts';
-import { startMockHal, toScenario, type MockHalHandle } from '../../mock-hal/index.ts';
+import { DEFAULT_SCENARIOS_DIR, type MockHalHandle, startMockHal, toScenario } from '../../mock-hal/index.ts';
 import { checkTransition, expectedStatus, judgeRun, notApplicableTransition } from '../checks/index.ts';
-import { createBundle, writeRunEvidence, type PairRunInput } from '../evidence/evidence.ts';
-import { runGuardrailProcess } from './guardrail-process.ts';
-import { HARNESS_GIT_ENV, changedFiles, cloneSnapshot, snapshotRepository } from './repo-copy.ts';
-import { HarnessSetupError, SCRIPTS_DIR, expandRuns, preflight, scenarioHangs, shardRuns, type RunSpec } from './run-matrix.ts';
-import { ENV_NAME, baseEnvironment, buildRunEnvironment, describeUserEnvironment, userEnvironmentNotes, validateEnvSettings } from './run-environment.ts';
-import { pool, removeScratch, scratchDir } from './scratch.ts';
+import { createBundle, type PairRunInput, writeRunEvidence } from '../evidence/evidence.ts';
 import { createHermeticShims } from '../fakes/shims/hermetic.ts';
+import { runGuardrailProcess } from './guardrail-process.ts';
+import { changedFiles, cloneSnapshot, HARNESS_GIT_ENV, snapshotRepository } from './repo-copy.ts';
+import { baseEnvironment, buildRunEnvironment, describeUserEnvironment, ENV_NAME, userEnvironmentNotes, validateEnvSettings } from './run-environment.ts';
+import { expandRuns, HarnessSetupError, preflight, type RunSpec, SCRIPTS_DIR, scenarioHangs, shardRuns } from './run-matrix.ts';
+import { pool, removeScratch, scratchDir } from './scratch.ts';
 import {
   CHECK_IDS,
-  SMOKE_FLOWS,
-  STAGE_OF_FLOW,
   type EnvSetting,
   type Flow,
   type HarnessReport,
   type RunRecord,
   type RunReport,
   type ShimCall,
+  SMOKE_FLOWS,
+  STAGE_OF_FLOW,
 } from './types.ts';
 
 export const REFERENCE_GUARDRAILS = REFERENCE_GUARDRAILS_DIR;
@@ -35,8 +34,8 @@ export const DEFAULT_MANIFEST = 'codex-rs/Cargo.toml';
 export const SECRET_ENV = 'HAL_SECRET_KAVEDARR_API_KEY';
 /** call_tool's timeout in scenarios that hang: long enough for a slow machine, short enough for a matrix. */
 export const HANG_CALL_TIMEOUT_SECONDS = 3;
-export { removeAllScratch } from './scratch.ts';
 export { HarnessSetupError, SCRIPTS_DIR, scenarioHangs, shardRuns } from './run-matrix.ts';
+export { removeAllScratch } from './scratch.ts';
 
 export interface HarnessOptions {
   repo?: string;
@@ -176,8 +175,7 @@ async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
     const journal = await mock.requests();
     const producedFiles = await changedFiles(repoDir);
     const stagePrefix = `${STAGE_OF_FLOW[spec.flow].stage}_`;
-    const telemetryPath =
-      producedFiles.find((file) => basename(file).startsWith(stagePrefix) && file.endsWith('.json')) ?? null;
+    const telemetryPath = producedFiles.find((file) => basename(file).startsWith(stagePrefix) && file.endsWith('.json')) ?? null;
 
     const record: RunRecord = {
       scenario: spec.scenario.name,
@@ -278,9 +276,7 @@ export function addTransitions(runs: RunReport[]): void {
       })),
     );
     for (const run of mine) {
-      run.checks = [...run.checks.filter((check) => check.id !== 'transition'), transition].sort(
-        (a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id),
-      );
+      run.checks = [...run.checks.filter((check) => check.id !== 'transition'), transition].sort((a, b) => CHECK_IDS.indexOf(a.id) - CHECK_IDS.indexOf(b.id));
     }
   }
 }
@@ -309,7 +305,7 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
     }
     if (options.mcpServer) notes.push(`MCP server: ${options.mcpServer.join(' ')} (in place of the built-in HAL server)`);
   } else {
-    notes.push('native transport: the repository\'s own cargo, call_tool and hal-mcp were used; manifest-path is not checked');
+    notes.push("native transport: the repository's own cargo, call_tool and hal-mcp were used; manifest-path is not checked");
   }
   if (options.shard) notes.push(`shard ${options.shard.index}/${options.shard.total}: ${runs.length} runs of the matrix`);
 
@@ -347,7 +343,13 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
       addTransitions(reports);
     }
     await bundle.finalize(outcomes.map((outcome) => outcome.pair));
-    const environment = userEnv.length > 0 ? describeUserEnvironment(userEnv, outcomes.map((outcome) => outcome.environment)) : undefined;
+    const environment =
+      userEnv.length > 0
+        ? describeUserEnvironment(
+            userEnv,
+            outcomes.map((outcome) => outcome.environment),
+          )
+        : undefined;
     if (environment) notes.push(...userEnvironmentNotes(environment, outcomes.length));
     return {
       ok: reports.every((run) => run.checks.every((check) => check.ok !== false)),
@@ -362,4 +364,3 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
     await removeScratch(scratch);
   }
 }
-

@@ -1,6 +1,5 @@
 // Shared shapes of the harness: what one run produced and how it was judged.
-import type { CheckName, Expectation } from '../../mock-hal/index.ts';
-import type { JournalEntry } from '../../mock-hal/index.ts';
+import type { CheckName, Expectation, JournalEntry } from '../../mock-hal/index.ts';
 
 export const FLOWS = ['plan', 'tasks', 'implement', 'validate', 'audit', 'unlock'] as const;
 export type Flow = (typeof FLOWS)[number];

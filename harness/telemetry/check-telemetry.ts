@@ -7,13 +7,13 @@ import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuleSet } from '../checks/telemetry-schema.ts';
 import { BUNDLE_TELEMETRY_NAME } from '../evidence/evidence.ts';
-import { readAsSpecKit, specKitOutcome, type SpecKitOutcome } from './spec-kit-reader.ts';
-import { bundleInfo, repoRootFor, type RepoRoot } from './telemetry-context.ts';
+import type { Flow } from '../run/types.ts';
+import { readAsSpecKit, type SpecKitOutcome, specKitOutcome } from './spec-kit-reader.ts';
+import { bundleInfo, type RepoRoot, repoRootFor } from './telemetry-context.ts';
 import { readTelemetryFile } from './telemetry-files.ts';
 import { describeValue, issueLine, type TelemetryIssue } from './telemetry-issues.ts';
 import { COMMANDS, flowOf, isCommand, stageOfFile } from './telemetry-names.ts';
 import { checkParsedTelemetry, halFlagIssue } from './telemetry-schema.ts';
-import type { Flow } from '../run/types.ts';
 
 // Folders that never hold telemetry and can be huge.
 const SKIP_DIRS = new Set(['.git', 'node_modules']);
@@ -78,7 +78,7 @@ export async function judgeTelemetryFile(file: string, opts: JudgeOptions): Prom
   }
   const data = read.data;
   const bundle = await bundleInfo(file);
-  const command = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['command'] : undefined;
+  const command = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).command : undefined;
   const flow = bundle?.flow ?? stageOfFile(file)?.flow ?? (isCommand(command) ? flowOf(command) : null);
   const problems: FileProblem[] = [];
   let outcome: SpecKitOutcome;
@@ -95,7 +95,11 @@ export async function judgeTelemetryFile(file: string, opts: JudgeOptions): Prom
     const reason = `the Spec Kit reads no stage from this file: ${issueLine(issue)}`;
     outcome = { decision: 'halt', reasons: [{ code: 'invalid-telemetry', holds: false, message: reason }], reason };
   } else {
-    repoRoot = await repoRootFor(file, { ...(opts.repo !== undefined ? { flag: opts.repo } : {}), bundle, ...(opts.rootCache ? { cache: opts.rootCache } : {}) });
+    repoRoot = await repoRootFor(file, {
+      ...(opts.repo !== undefined ? { flag: opts.repo } : {}),
+      bundle,
+      ...(opts.rootCache ? { cache: opts.rootCache } : {}),
+    });
     const reading = readAsSpecKit(data, flow, { repoRoot: repoRoot.dir, repoRootWhy: repoRoot.why, ...(bundle ? { copies: bundle.copies } : {}) });
     const evidence = opts.evidence ? reading.evidence.issues : [];
     problems.push(...[...reading.schema, ...evidence].map((issue) => ruled('spec-kit', issue)));

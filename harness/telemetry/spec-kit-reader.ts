@@ -8,8 +8,8 @@
 // Reading: a file that fails step 1 or 2 halts (the Spec Kit cannot use it).
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { type Flow, STAGE_OF_FLOW } from '../run/types.ts';
 import { describeValue, expectedGot, formatJsonPath, issueLine, type TelemetryIssue } from './telemetry-issues.ts';
-import { STAGE_OF_FLOW, type Flow } from '../run/types.ts';
 
 export type SpecKitIssueCode =
   /** The top level is not a JSON object. */
@@ -83,7 +83,10 @@ class Issues {
     const key = path[path.length - 1] as string;
     if (!has(parent, key)) return;
     const list = parent[key];
-    if (!Array.isArray(list)) return this.add('wrong-type', path, expectedGot('an array of non-blank strings', list, true));
+    if (!Array.isArray(list)) {
+      this.add('wrong-type', path, expectedGot('an array of non-blank strings', list, true));
+      return;
+    }
     list.forEach((item, index) => {
       if (typeof item !== 'string') this.add('wrong-type', [...path, index], expectedGot('a non-blank string', item, true));
       else if (item.trim() === '') this.add('blank-string', [...path, index], expectedGot('a non-blank string', item, true));
@@ -92,12 +95,19 @@ class Issues {
 }
 
 function checkScenarios(issues: Issues, data: Json): void {
-  const scenarios = data['scenarios'];
+  const scenarios = data.scenarios;
   if (!Array.isArray(scenarios)) {
-    issues.add(has(data, 'scenarios') ? 'wrong-type' : 'missing', ['scenarios'], expectedGot('a non-empty array of {name, status}', scenarios, has(data, 'scenarios')));
+    issues.add(
+      has(data, 'scenarios') ? 'wrong-type' : 'missing',
+      ['scenarios'],
+      expectedGot('a non-empty array of {name, status}', scenarios, has(data, 'scenarios')),
+    );
     return;
   }
-  if (scenarios.length === 0) return issues.add('empty-array', ['scenarios'], 'expected at least 1 scenario, got an empty array');
+  if (scenarios.length === 0) {
+    issues.add('empty-array', ['scenarios'], 'expected at least 1 scenario, got an empty array');
+    return;
+  }
   scenarios.forEach((scenario: unknown, index) => {
     if (!isObject(scenario)) {
       issues.add('wrong-type', ['scenarios', index], expectedGot('an object with a string name and a status', scenario, true));
@@ -127,8 +137,8 @@ export function specKitSchemaIssues(data: unknown, flow: Flow): SpecKitIssue[] {
     return issues.list;
   }
   const command = STAGE_OF_FLOW[flow].command;
-  if (data['command'] !== command) {
-    issues.add(has(data, 'command') ? 'wrong-command' : 'missing', ['command'], expectedGot(JSON.stringify(command), data['command'], has(data, 'command')));
+  if (data.command !== command) {
+    issues.add(has(data, 'command') ? 'wrong-command' : 'missing', ['command'], expectedGot(JSON.stringify(command), data.command, has(data, 'command')));
   }
   for (const key of ['specId', 'sessionId', 'timestamp']) issues.string(data, [key]);
   if (flow === 'validate' || flow === 'audit') {
@@ -194,7 +204,7 @@ export interface EvidenceResult {
 
 function artifactPath(entry: unknown): { path: string; at: Path } | null {
   if (typeof entry === 'string') return entry.trim() === '' ? null : { path: entry, at: [] };
-  if (isObject(entry) && typeof entry['path'] === 'string' && entry['path'].trim() !== '') return { path: entry['path'], at: ['path'] };
+  if (isObject(entry) && typeof entry.path === 'string' && entry.path.trim() !== '') return { path: entry.path, at: ['path'] };
   return null;
 }
 
@@ -203,7 +213,7 @@ export function specKitEvidence(data: unknown, flow: Flow, opts: EvidenceOptions
   if (flow === 'validate') return { applies: false, issues: [], found: [] };
   const issues: SpecKitIssue[] = [];
   const found: FoundArtifact[] = [];
-  const listed = isObject(data) && Array.isArray(data['artifacts']) ? (data['artifacts'] as unknown[]) : [];
+  const listed = isObject(data) && Array.isArray(data.artifacts) ? (data.artifacts as unknown[]) : [];
   let missing = 0;
   listed.forEach((entry, index) => {
     const artifact = artifactPath(entry);
@@ -216,9 +226,15 @@ export function specKitEvidence(data: unknown, flow: Flow, opts: EvidenceOptions
       return;
     }
     const resolved = isAbsolute(artifact.path) ? artifact.path : resolve(opts.repoRoot, artifact.path);
-    if (existsSync(resolved)) return void found.push({ artifact: artifact.path, at: resolved, viaCopy: false });
+    if (existsSync(resolved)) {
+      found.push({ artifact: artifact.path, at: resolved, viaCopy: false });
+      return;
+    }
     const copy = opts.copies?.get(resolved);
-    if (copy !== undefined && existsSync(copy)) return void found.push({ artifact: artifact.path, at: copy, viaCopy: true });
+    if (copy !== undefined && existsSync(copy)) {
+      found.push({ artifact: artifact.path, at: copy, viaCopy: true });
+      return;
+    }
     missing++;
     if (missing > MAX_LISTED_MISSING) return;
     const why = opts.repoRootWhy !== undefined ? `, ${opts.repoRootWhy}` : '';
@@ -288,27 +304,27 @@ function rule(code: OutcomeCode, holds: boolean, field: string, value: unknown, 
 function stageReasons(data: Json, flow: Flow): OutcomeReason[] {
   switch (flow) {
     case 'plan': {
-      const status = (data['baseline'] as Json)['status'];
-      const hook = (data['hooks'] as Json)['session.start'];
+      const status = (data.baseline as Json).status;
+      const hook = (data.hooks as Json)['session.start'];
       return [
         rule('baseline-status', status === 'passed' || status === 'skipped', 'baseline.status', status, 'passed or skipped'),
         rule('session-start-hook', hook === 'ok', 'hooks["session.start"]', hook, 'ok'),
       ];
     }
     case 'tasks': {
-      const status = (data['tool'] as Json)['status'];
+      const status = (data.tool as Json).status;
       return [rule('tool-status', status === 'ok', 'tool.status', status, 'ok')];
     }
     case 'implement':
       return [
-        rule('lock-status', data['lock_status'] === 'locked', 'lock_status', data['lock_status'], 'locked'),
-        rule('hook-status', data['hook_status'] === 'ok', 'hook_status', data['hook_status'], 'ok'),
+        rule('lock-status', data.lock_status === 'locked', 'lock_status', data.lock_status, 'locked'),
+        rule('hook-status', data.hook_status === 'ok', 'hook_status', data.hook_status, 'ok'),
       ];
     case 'unlock':
-      return [rule('unlock-status', data['unlock_status'] === 'unlocked', 'unlock_status', data['unlock_status'], 'unlocked')];
+      return [rule('unlock-status', data.unlock_status === 'unlocked', 'unlock_status', data.unlock_status, 'unlocked')];
     case 'validate':
     case 'audit': {
-      const scenarios = data['scenarios'] as { name: string; status: string }[];
+      const scenarios = data.scenarios as { name: string; status: string }[];
       const failed = scenarios.filter((scenario) => scenario.status === 'failed');
       const listing = (list: typeof scenarios) => list.map((scenario) => `${JSON.stringify(scenario.name)} ${scenario.status}`).join(', ');
       return [
@@ -326,9 +342,9 @@ function stageReasons(data: Json, flow: Flow): OutcomeReason[] {
 
 function halNote(data: Json, flow: Flow): string | undefined {
   if (flow !== 'validate' && flow !== 'audit') return undefined;
-  const summary = isObject(data['hal']) ? (data['hal'] as Json)['summary'] : undefined;
+  const summary = isObject(data.hal) ? (data.hal as Json).summary : undefined;
   if (!isObject(summary)) return undefined;
-  return `hal.summary.status is ${quote(summary['status'])}, which the Spec Kit only adds to its report`;
+  return `hal.summary.status is ${quote(summary.status)}, which the Spec Kit only adds to its report`;
 }
 
 function count(issues: readonly SpecKitIssue[], noun: string): string {
@@ -344,7 +360,11 @@ export function specKitOutcome(data: unknown, flow: Flow, schema: readonly SpecK
     reasons.push({ code: 'invalid-telemetry', holds: false, message: `the telemetry fails the Spec Kit's schema validation (${count(schema, 'error')})` });
   }
   if (evidence.issues.length > 0) {
-    reasons.push({ code: 'missing-evidence', holds: false, message: `the telemetry fails the Spec Kit's evidence validation (${count(evidence.issues, 'error')})` });
+    reasons.push({
+      code: 'missing-evidence',
+      holds: false,
+      message: `the telemetry fails the Spec Kit's evidence validation (${count(evidence.issues, 'error')})`,
+    });
   }
   if (schema.length === 0) reasons.push(...stageReasons(data as Json, flow));
   const failing = reasons.filter((reason) => !reason.holds);

@@ -104,10 +104,7 @@ export async function bundleInfo(telemetryPath: string): Promise<BundleInfo | nu
 }
 
 /** Where relative artifact paths of `file` resolve from, and why (see the top of this file). */
-export async function repoRootFor(
-  file: string,
-  opts: { flag?: string; bundle?: BundleInfo | null; cache?: Map<string, string | null> },
-): Promise<RepoRoot> {
+export async function repoRootFor(file: string, opts: { flag?: string; bundle?: BundleInfo | null; cache?: Map<string, string | null> }): Promise<RepoRoot> {
   if (opts.flag !== undefined) return { dir: resolve(opts.flag), source: 'flag', why: 'given with --repo' };
   if (opts.bundle?.originalRepoRoot !== undefined) {
     return { dir: opts.bundle.originalRepoRoot, source: 'bundle', why: "the run's repository, as the bundle manifest records it" };

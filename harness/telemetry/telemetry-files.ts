@@ -1,8 +1,9 @@
 // Reading telemetry files: bounded in size, never throwing. Every way a file can be
 // unusable (missing, a folder, empty, binary, not UTF-8, not JSON, cut short, huge)
 // becomes one problem line that says what is wrong.
-import { open, stat } from 'node:fs/promises';
+
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
 
 /** Real telemetry is a few KiB; anything this big is a runaway writer, not telemetry. */
 export const MAX_TELEMETRY_BYTES = 5 * 1024 * 1024;

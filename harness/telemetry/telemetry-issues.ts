@@ -76,9 +76,7 @@ function expectation(issue: z.core.$ZodIssue): string {
       if (issue.message.startsWith('expected ')) return issue.message;
       return `expected ${ARTICLE_TYPE[issue.expected] ?? issue.expected}`;
     case 'invalid_value':
-      return issue.values.length === 1
-        ? `expected ${JSON.stringify(issue.values[0])}`
-        : `expected one of ${issue.values.map(String).join('|')}`;
+      return issue.values.length === 1 ? `expected ${JSON.stringify(issue.values[0])}` : `expected one of ${issue.values.map(String).join('|')}`;
     case 'too_small':
       if (issue.origin === 'array') return `expected at least ${issue.minimum} item${issue.minimum === 1 ? '' : 's'}`;
       if (issue.origin === 'string') return 'expected a non-empty string';

@@ -2,26 +2,12 @@
 // the guardrails write (`<stage>_<sessionId>.json`). Shared by the kit's strict
 // schema (telemetry-schema.ts) and the Spec Kit's reader (spec-kit-reader.ts).
 import { basename } from 'node:path';
-import { FLOWS, STAGE_OF_FLOW, type Flow } from '../run/types.ts';
+import { FLOWS, type Flow, STAGE_OF_FLOW } from '../run/types.ts';
 
-export const COMMANDS = [
-  'spec-ops-plan',
-  'spec-ops-tasks',
-  'spec-ops-implement',
-  'spec-ops-validate',
-  'spec-ops-audit',
-  'spec-ops-unlock',
-] as const;
+export const COMMANDS = ['spec-ops-plan', 'spec-ops-tasks', 'spec-ops-implement', 'spec-ops-validate', 'spec-ops-audit', 'spec-ops-unlock'] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export const STAGES = [
-  'spec-plan',
-  'spec-tasks',
-  'spec-implement',
-  'spec-validate',
-  'spec-audit',
-  'spec-unlock',
-] as const;
+export const STAGES = ['spec-plan', 'spec-tasks', 'spec-implement', 'spec-validate', 'spec-audit', 'spec-unlock'] as const;
 export type Stage = (typeof STAGES)[number];
 
 /** Commands whose telemetry carries the HAL smoke (and so may carry hal.summary). */
@@ -56,8 +42,7 @@ export interface StageOfFile {
 
 // Colons may have been replaced by "-" when the file was copied into an evidence
 // bundle (safeFileName), so both spellings of the time are accepted.
-const TELEMETRY_FILE_NAME =
-  /^(spec-(?:plan|tasks|implement|validate|audit|unlock))_(\d{4}-\d{2}-\d{2}T\d{2}[:-]\d{2}[:-]\d{2}(?:\.\d{1,9})?Z-\d+)\.json$/;
+const TELEMETRY_FILE_NAME = /^(spec-(?:plan|tasks|implement|validate|audit|unlock))_(\d{4}-\d{2}-\d{2}T\d{2}[:-]\d{2}[:-]\d{2}(?:\.\d{1,9})?Z-\d+)\.json$/;
 
 /** The stage a telemetry file name like `spec-validate_2025-09-29T16:34:21Z-229132461.json` belongs to, or null. */
 export function stageOfFile(fileName: string): StageOfFile | null {

@@ -7,11 +7,11 @@ import { z } from 'zod';
 import { CHECK_NAMES } from '../../mock-hal/index.ts';
 import { readTelemetryFile, readTelemetryFileSync } from './telemetry-files.ts';
 import { describeValue, fromZodIssue, issueLine, type TelemetryIssue } from './telemetry-issues.ts';
-import { COMMANDS, HAL_COMMANDS, isCommand, normalizeCommand, stageOfFile, type Command } from './telemetry-names.ts';
+import { COMMANDS, type Command, HAL_COMMANDS, isCommand, normalizeCommand, stageOfFile } from './telemetry-names.ts';
 
 export * from './telemetry-files.ts';
-export * from './telemetry-names.ts';
 export { describeValue, formatJsonPath, issueLine, type TelemetryIssue } from './telemetry-issues.ts';
+export * from './telemetry-names.ts';
 
 export const TELEMETRY_SCHEMA_VERSION = 1;
 
@@ -198,8 +198,8 @@ export function halFlagIssue(data: unknown, command: string, telemetryHal: boole
   const normalized = normalizeCommand(command);
   if (normalized === null || !HAL_COMMANDS.includes(normalized)) return null;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return null;
-  const hal = (data as Record<string, unknown>)['hal'];
-  const summary = hal !== null && typeof hal === 'object' ? (hal as Record<string, unknown>)['summary'] : undefined;
+  const hal = (data as Record<string, unknown>).hal;
+  const summary = hal !== null && typeof hal === 'object' ? (hal as Record<string, unknown>).summary : undefined;
   if (telemetryHal && summary === undefined) {
     return { path: 'hal.summary', message: 'missing, expected the hal.summary block because the run set SPEC_OPS_TELEMETRY_HAL=1' };
   }
@@ -231,7 +231,7 @@ export function validateTelemetry(data: unknown, opts: ValidateOptions = {}): Va
     }
   }
 
-  const seenCommand = record['command'];
+  const seenCommand = record.command;
   if (expected !== null && isCommand(seenCommand) && seenCommand !== expected) {
     issues.push({ path: 'command', message: `expected ${JSON.stringify(expected)}, got ${describeValue(seenCommand)}` });
   }
@@ -278,7 +278,7 @@ export function fileNameIssues(path: string, data: unknown, expectedCommand?: st
       message: `the name says stage ${named.stage} but ${expectedCommand} telemetry was expected; the guardrail wrote under the wrong stage name`,
     });
   }
-  const seen = data !== null && typeof data === 'object' ? (data as Record<string, unknown>)['sessionId'] : undefined;
+  const seen = data !== null && typeof data === 'object' ? (data as Record<string, unknown>).sessionId : undefined;
   // A copy in an evidence bundle has "-" for ":" in its name, so compare that way too.
   if (typeof seen === 'string' && seen !== named.sessionId && seen.replaceAll(':', '-') !== named.sessionId) {
     issues.push({

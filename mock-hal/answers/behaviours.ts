@@ -1,8 +1,9 @@
 // Turns a scenario behaviour into an answer. Network faults go through a
 // FaultAdapter so the same code serves a real socket and msw's in-process fetch.
-import { HTML_ERROR_PAGE, errorBody } from './bodies.ts';
+
 import type { CheckName } from '../../common/hal-contract/routes.ts';
 import type { Behaviour } from '../scenario/scenario-model.ts';
+import { errorBody, HTML_ERROR_PAGE } from './bodies.ts';
 
 export type Fault = 'hang' | 'reset' | 'client-gone';
 

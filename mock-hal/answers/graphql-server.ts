@@ -2,8 +2,8 @@
 // request that needs executing (and warmed right after start-up), because Yoga is most
 // of the mock's start-up cost and readiness does not need it.
 import { createSchema, createYoga } from 'graphql-yoga';
-import { MAX_PAGE_SIZE, healthBody, moviePage } from './bodies.ts';
 import { SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
+import { healthBody, MAX_PAGE_SIZE, moviePage } from './bodies.ts';
 
 const typeDefs = /* GraphQL */ `
   type Health {
@@ -59,4 +59,3 @@ export function createGraphqlServer(startedAt: number) {
 }
 
 export type GraphqlServer = ReturnType<typeof createGraphqlServer>;
-

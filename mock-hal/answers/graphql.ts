@@ -1,13 +1,11 @@
 // The inspection of /graphql requests that the journal and the 400 answers need.
 // The Yoga server that executes them is in graphql-server.ts, loaded on first use.
-import { Kind, parse, type DocumentNode, type FragmentDefinitionNode, type OperationDefinitionNode, type SelectionSetNode } from 'graphql';
+import { type DocumentNode, type FragmentDefinitionNode, Kind, type OperationDefinitionNode, parse, type SelectionSetNode } from 'graphql';
 import { DEFAULT_LIMITS, type Limits } from '../server/limits.ts';
 
 export type GraphqlLimits = Pick<Limits, 'graphqlMaxQueryBytes' | 'graphqlMaxDepth' | 'graphqlMaxTokens'>;
 
-export type GraphqlInspection =
-  | { ok: true; query: string; operation: string; document: DocumentNode }
-  | { ok: false; error: string; query: string | null };
+export type GraphqlInspection = { ok: true; query: string; operation: string; document: DocumentNode } | { ok: false; error: string; query: string | null };
 
 type SelectionHolder = { readonly selectionSet?: SelectionSetNode | undefined };
 
@@ -67,9 +65,7 @@ export function inspectGraphqlBody(body: string, limits: GraphqlLimits = DEFAULT
   } catch (error) {
     return { ok: false, query, error: `query is not a parseable GraphQL document: ${(error as Error).message}` };
   }
-  const operations = document.definitions.filter(
-    (definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION,
-  );
+  const operations = document.definitions.filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION);
   const first = operations[0];
   if (!first) return { ok: false, query, error: 'document has no operation (query, mutation or subscription)' };
   const fragments = new Map<string, FragmentDefinitionNode>();

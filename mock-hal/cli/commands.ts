@@ -1,6 +1,6 @@
 // The mock-hal commands: serve, scenarios, check, schema, record, each in its own
 // module. main.ts runs them.
-import { dispatch, messageOf, processIo, type CommandTable, type Io } from '../../common/cli/index.ts';
+import { type CommandTable, dispatch, type Io, messageOf, processIo } from '../../common/cli/index.ts';
 import { RecordError } from '../record/record.ts';
 import { ScenarioError } from '../scenario/scenario-model.ts';
 import { recordCommand } from './record-command.ts';

@@ -1,20 +1,20 @@
 // `mock-hal record`: a real API's smoke answers, or live traffic through a proxy, written
 // as a scenario. commands.ts dispatches to it; the recording itself is in ../record/.
-import { UsageError, parseCommandLine, waitForStopSignal, type Io } from '../../common/cli/index.ts';
+import { type Io, parseCommandLine, UsageError, waitForStopSignal } from '../../common/cli/index.ts';
+import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
 import {
-  DEFAULT_RECORD_TIMEOUT_MS,
   assertWritable,
   buildRecordedScenario,
   checkScenarioName,
+  DEFAULT_RECORD_TIMEOUT_MS,
   failureReason,
   parseTarget,
+  type RecordedAnswer,
   recordSmoke,
   scenarioNameFromFile,
   startRecordingProxy,
   writeScenarioFile,
-  type RecordedAnswer,
 } from '../record/record.ts';
-import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
 import { portOption, positiveInt } from './options.ts';
 
 export const RECORD_HELP = `Usage: mock-hal record --target URL --out FILE [options]
@@ -76,7 +76,10 @@ export async function recordCommand(args: string[], io: Io): Promise<number> {
   const name = values.name === undefined ? scenarioNameFromFile(out) : checkScenarioName(values.name);
   let checks: CheckName[] = [...CHECK_NAMES];
   if (values.checks !== undefined) {
-    checks = values.checks.split(',').map((item) => item.trim()).filter(Boolean) as CheckName[];
+    checks = values.checks
+      .split(',')
+      .map((item) => item.trim())
+      .filter(Boolean) as CheckName[];
     const unknown = checks.filter((check) => !(CHECK_NAMES as readonly string[]).includes(check));
     if (unknown.length > 0) throw new UsageError(`--checks: unknown check ${unknown.join(', ')}; use ${CHECK_NAMES.join(', ')}`);
     if (checks.length === 0) throw new UsageError('--checks needs at least one check');

@@ -1,6 +1,6 @@
 // `mock-hal scenarios`, `check` and `schema`: the scenario files, listed, validated and
 // described. commands.ts dispatches to them.
-import { UsageError, parseCommandLine, type Io } from '../../common/cli/index.ts';
+import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts';
 import { isTimeline, scenarioJsonSchema } from '../scenario/scenario-model.ts';
 import { DEFAULT_SCENARIOS_DIR, listScenarios, loadScenarioFile } from '../scenario/scenario-store.ts';
 

@@ -1,5 +1,5 @@
 // `mock-hal serve`: the mock on a port until SIGINT or SIGTERM. commands.ts dispatches to it.
-import { UsageError, parseCommandLine, waitForStopSignal, type Io } from '../../common/cli/index.ts';
+import { type Io, parseCommandLine, UsageError, waitForStopSignal } from '../../common/cli/index.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR } from '../scenario/scenario-store.ts';
 import { DEFAULT_API_KEY } from '../server/auth.ts';
 import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../server/limits.ts';

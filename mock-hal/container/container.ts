@@ -12,12 +12,12 @@
 // clean up after a crash with
 //   docker rm -f $(docker ps -aq --filter label=guardrail-testkit.mock-hal=true)
 import { randomBytes } from 'node:crypto';
-import type { JournalEntry } from '../server/journal.ts';
-import type { Scenario, ScenarioInput } from '../scenario/scenario-model.ts';
 import type { ActivateOptions } from '../scenario/scenario-engine.ts';
+import type { Scenario, ScenarioInput } from '../scenario/scenario-model.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR } from '../scenario/scenario-store.ts';
-import { toScenario, type MockHalHandle } from '../server/server.ts';
 import { DEFAULT_API_KEY } from '../server/auth.ts';
+import type { JournalEntry } from '../server/journal.ts';
+import { type MockHalHandle, toScenario } from '../server/server.ts';
 
 process.env.TESTCONTAINERS_RYUK_DISABLED ??= 'true';
 

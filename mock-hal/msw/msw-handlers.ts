@@ -1,14 +1,14 @@
 // msw request handlers built on the same app as the server, so a test suite can
 // run any scenario in-process, with no socket, and see exactly what the server does.
-import { http, type HttpHandler } from 'msw';
+import { type HttpHandler, http } from 'msw';
+import type { FaultAdapter } from '../answers/behaviours.ts';
+import type { ActivateOptions } from '../scenario/scenario-engine.ts';
+import type { Scenario, ScenarioInput } from '../scenario/scenario-model.ts';
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from '../scenario/scenario-store.ts';
 import { createMockHalApp } from '../server/app.ts';
 import { DEFAULT_API_KEY } from '../server/auth.ts';
-import type { FaultAdapter } from '../answers/behaviours.ts';
 import type { JournalEntry } from '../server/journal.ts';
 import type { Limits } from '../server/limits.ts';
-import type { Scenario, ScenarioInput } from '../scenario/scenario-model.ts';
-import type { ActivateOptions } from '../scenario/scenario-engine.ts';
-import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from '../scenario/scenario-store.ts';
 import { toScenario } from '../server/server.ts';
 
 export interface MockHalHandlersOptions {

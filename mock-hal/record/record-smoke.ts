@@ -1,8 +1,9 @@
 // Sends the four smoke requests to the API once, as the guardrails would, and keeps
 // what came back.
-import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
+
 import { redact } from '../../common/hal-contract/redact.ts';
-import { DEFAULT_RECORD_TIMEOUT_MS, unanswered, type RecordedAnswer } from './recorded-answer.ts';
+import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
+import { DEFAULT_RECORD_TIMEOUT_MS, type RecordedAnswer, unanswered } from './recorded-answer.ts';
 import { keptHeaders } from './replay-headers.ts';
 import { parseTarget, smokeRequestInit } from './target.ts';
 

@@ -8,10 +8,11 @@
 //   replay-headers.ts    which response headers a recording keeps
 //   recorded-scenario.ts answers → scenario, and scenario names
 //   scenario-file.ts     writing the scenario file
-export { DEFAULT_RECORD_TIMEOUT_MS, RecordError, failureReason, type RecordedAnswer } from './recorded-answer.ts';
+
+export { type RecordSmokeOptions, recordCheck, recordSmoke } from './record-smoke.ts';
+export { DEFAULT_RECORD_TIMEOUT_MS, failureReason, RecordError, type RecordedAnswer } from './recorded-answer.ts';
+export { type BuildScenarioOptions, buildRecordedScenario, checkScenarioName, scenarioNameFromFile } from './recorded-scenario.ts';
+export { type RecordingProxy, type RecordingProxyOptions, startRecordingProxy } from './recording-proxy.ts';
 export { keptHeaders } from './replay-headers.ts';
-export { parseTarget, smokeRequestInit } from './target.ts';
-export { recordCheck, recordSmoke, type RecordSmokeOptions } from './record-smoke.ts';
-export { startRecordingProxy, type RecordingProxy, type RecordingProxyOptions } from './recording-proxy.ts';
-export { buildRecordedScenario, checkScenarioName, scenarioNameFromFile, type BuildScenarioOptions } from './recorded-scenario.ts';
 export { assertWritable, writeScenarioFile } from './scenario-file.ts';
+export { parseTarget, smokeRequestInit } from './target.ts';

@@ -1,8 +1,8 @@
 // What `mock-hal record` keeps of one endpoint's answer, and how it is judged. The smoke
 // sender and the proxy both produce these; the scenario builder turns them into behaviours.
 import { checkFailure } from '../../common/hal-contract/check-outcome.ts';
-import type { CheckName } from '../../common/hal-contract/routes.ts';
 import { redact } from '../../common/hal-contract/redact.ts';
+import type { CheckName } from '../../common/hal-contract/routes.ts';
 
 export const DEFAULT_RECORD_TIMEOUT_MS = 10_000;
 

@@ -4,9 +4,9 @@
 import { basename, extname } from 'node:path';
 import { CHECK_OUTCOME_RULE } from '../../common/hal-contract/check-outcome.ts';
 import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
-import { SCENARIO_NAME_MAX_LENGTH, SCENARIO_NAME_RULE, isScenarioName } from '../../common/hal-contract/scenario-name.ts';
-import { parseScenario, type Behaviour, type ScenarioInput } from '../scenario/scenario-model.ts';
-import { RecordError, failureReason, type RecordedAnswer } from './recorded-answer.ts';
+import { isScenarioName, SCENARIO_NAME_MAX_LENGTH, SCENARIO_NAME_RULE } from '../../common/hal-contract/scenario-name.ts';
+import { type Behaviour, parseScenario, type ScenarioInput } from '../scenario/scenario-model.ts';
+import { failureReason, RecordError, type RecordedAnswer } from './recorded-answer.ts';
 import { joinTarget } from './target.ts';
 
 /** A scenario name from the output file name: `Outage 2026.json` → `outage-2026`. */
@@ -77,9 +77,7 @@ export function buildRecordedScenario(answers: readonly RecordedAnswer[], option
   ];
   if (missing.length > 0) parts.push(`Not recorded, so answering "ok": ${missing.join(', ')}.`);
   parts.push(
-    failed.length > 0
-      ? `Expected to fail: ${failed.map((f) => `${f.check} (${f.reason})`).join(', ')}.`
-      : 'Every recorded check is expected to pass.',
+    failed.length > 0 ? `Expected to fail: ${failed.map((f) => `${f.check} (${f.reason})`).join(', ')}.` : 'Every recorded check is expected to pass.',
   );
   parts.push(CHECK_OUTCOME_RULE);
   const scenario: ScenarioInput = {

@@ -3,10 +3,10 @@
 // guardrail run can be recorded as it happens.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CHECK_NAMES, checkOfRequest, type CheckName } from '../../common/hal-contract/routes.ts';
 import { redact } from '../../common/hal-contract/redact.ts';
+import { CHECK_NAMES, type CheckName, checkOfRequest } from '../../common/hal-contract/routes.ts';
 import { API_KEY_HEADERS } from '../../common/hal-contract/smoke-requests.ts';
-import { DEFAULT_RECORD_TIMEOUT_MS, RecordError, unanswered, type RecordedAnswer } from './recorded-answer.ts';
+import { DEFAULT_RECORD_TIMEOUT_MS, RecordError, type RecordedAnswer, unanswered } from './recorded-answer.ts';
 import { HOP_BY_HOP_HEADERS, keptHeaders } from './replay-headers.ts';
 import { joinTarget, parseTarget } from './target.ts';
 

@@ -1,6 +1,7 @@
 // The API being recorded: its --target base URL, and the smoke requests aimed at it.
-import { smokeRequest } from '../../common/hal-contract/smoke-requests.ts';
+
 import type { CheckName } from '../../common/hal-contract/routes.ts';
+import { smokeRequest } from '../../common/hal-contract/smoke-requests.ts';
 import { RecordError } from './recorded-answer.ts';
 
 /**

@@ -35,9 +35,7 @@ export class ScenarioEngine {
   activate(scenario: Scenario, options: ActivateOptions = {}): void {
     const phase = options.phase ?? 0;
     if (!Number.isInteger(phase) || phase < 0 || phase >= scenario.phases.length) {
-      throw new RangeError(
-        `phase ${phase} does not exist in scenario "${scenario.name}"; it has phases 0..${scenario.phases.length - 1}`,
-      );
+      throw new RangeError(`phase ${phase} does not exist in scenario "${scenario.name}"; it has phases 0..${scenario.phases.length - 1}`);
     }
     this.scenario = scenario;
     this.startPhase = phase;

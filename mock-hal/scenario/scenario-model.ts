@@ -13,14 +13,15 @@ const headerValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values
 // The server frames each answer itself; a scenario's own length or encoding would break the HTTP stream.
 const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
 const headerMap = z
-  .record(
-    z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'header names are HTTP tokens (letters, digits, - and a few symbols)'),
-    headerValue,
-  )
+  .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'header names are HTTP tokens (letters, digits, - and a few symbols)'), headerValue)
   .superRefine((headers, ctx) => {
     for (const name of Object.keys(headers)) {
       if (FRAMING_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({ code: 'custom', path: [name], message: 'leave out Content-Length, Transfer-Encoding, Connection and other framing headers; the mock sets them' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: 'leave out Content-Length, Transfer-Encoding, Connection and other framing headers; the mock sets them',
+        });
       }
     }
   });
@@ -96,9 +97,11 @@ export const behaviourSchema: z.ZodType<Behaviour> = z.lazy(() =>
 );
 
 export const endpointsSchema = z
-  .strictObject(Object.fromEntries(CHECK_NAMES.map((name) => [name, behaviourSchema.optional()])) as {
-    [K in CheckName]: z.ZodOptional<typeof behaviourSchema>;
-  })
+  .strictObject(
+    Object.fromEntries(CHECK_NAMES.map((name) => [name, behaviourSchema.optional()])) as {
+      [K in CheckName]: z.ZodOptional<typeof behaviourSchema>;
+    },
+  )
   .describe('A behaviour per endpoint, keyed by the smoke check that calls it; a missing endpoint answers "ok".');
 
 export const expectationSchema = z
@@ -112,11 +115,7 @@ export type Expectation = z.output<typeof expectationSchema>;
 
 const phaseSchema = z.strictObject({
   name: z.string().min(1).optional(),
-  durationMs: z
-    .int()
-    .min(1)
-    .optional()
-    .describe('How long the phase lasts; the last phase may omit it and then lasts forever.'),
+  durationMs: z.int().min(1).optional().describe('How long the phase lasts; the last phase may omit it and then lasts forever.'),
   endpoints: endpointsSchema.default({}),
   expect: expectationSchema,
 });
@@ -124,9 +123,7 @@ const phaseSchema = z.strictObject({
 export const scenarioSchema = z
   .strictObject({
     $schema: z.string().optional(),
-    name: z
-      .string()
-      .regex(SCENARIO_NAME_PATTERN, SCENARIO_NAME_RULE),
+    name: z.string().regex(SCENARIO_NAME_PATTERN, SCENARIO_NAME_RULE),
     description: z.string().min(1),
     endpoints: endpointsSchema.optional(),
     expect: expectationSchema.optional(),
@@ -188,7 +185,10 @@ export class ScenarioError extends Error {
 
 function formatPath(path: readonly PropertyKey[]): string {
   if (path.length === 0) return '(document)';
-  return path.map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`)).join('').replace(/^\./, '');
+  return path
+    .map((part) => (typeof part === 'number' ? `[${part}]` : `.${String(part)}`))
+    .join('')
+    .replace(/^\./, '');
 }
 
 /** Deeper documents are refused before validation: the recursive schema and JSON.stringify would overflow the stack. */

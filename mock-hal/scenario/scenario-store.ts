@@ -1,9 +1,9 @@
 // Finds scenario files: the bundled ones in scenarios/, a user's folder, or a file path.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
-import { BUNDLED_SCENARIOS_DIR } from '../../common/package-root.ts';
 import { isScenarioName, looksLikeScenarioPath } from '../../common/hal-contract/scenario-name.ts';
-import { ScenarioError, parseScenario, type Scenario } from './scenario-model.ts';
+import { BUNDLED_SCENARIOS_DIR } from '../../common/package-root.ts';
+import { parseScenario, type Scenario, ScenarioError } from './scenario-model.ts';
 
 export const DEFAULT_SCENARIOS_DIR = BUNDLED_SCENARIOS_DIR;
 export const DEFAULT_SCENARIO = 'healthy';
@@ -94,4 +94,3 @@ function safeNames(dir: string): string[] {
     return [];
   }
 }
-

@@ -1,18 +1,18 @@
 // The mock HAL as a Hono app on Web-standard Request/Response: the four smoke
 // endpoints answered from the active scenario, the journal, and the control API.
 // The node server and the msw handlers both wrap this one app.
-import { Hono, type Context } from 'hono';
-import { MAX_PAGE_SIZE, healthBody, indexerTestBody, moviePage } from '../answers/bodies.ts';
-import { jsonResponse, runBehaviour, type Fault, type FaultAdapter } from '../answers/behaviours.ts';
-import { DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, Redactor, apiKeyFromHeaders, secretsEqual } from './auth.ts';
-import { createControlApi, type ControlAccess } from './control-api.ts';
-import { inspectGraphqlBody, type GraphqlInspection } from '../answers/graphql.ts';
+import { type Context, Hono } from 'hono';
+import { type CheckName, checkAtPath, describeSmokeRoutes, SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
+import { type Fault, type FaultAdapter, jsonResponse, runBehaviour } from '../answers/behaviours.ts';
+import { healthBody, indexerTestBody, MAX_PAGE_SIZE, moviePage } from '../answers/bodies.ts';
+import { type GraphqlInspection, inspectGraphqlBody } from '../answers/graphql.ts';
 import type { GraphqlServer } from '../answers/graphql-server.ts';
-import { Journal, type JournalEntry } from './journal.ts';
-import { resolveLimits, type Limits } from './limits.ts';
-import { SMOKE_ROUTES, checkAtPath, describeSmokeRoutes, type CheckName } from '../../common/hal-contract/routes.ts';
-import type { Scenario } from '../scenario/scenario-model.ts';
 import { ScenarioEngine } from '../scenario/scenario-engine.ts';
+import type { Scenario } from '../scenario/scenario-model.ts';
+import { apiKeyFromHeaders, DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, Redactor, secretsEqual } from './auth.ts';
+import { type ControlAccess, createControlApi } from './control-api.ts';
+import { Journal, type JournalEntry } from './journal.ts';
+import { type Limits, resolveLimits } from './limits.ts';
 
 export interface MockHalAppOptions {
   scenario: Scenario;
@@ -116,10 +116,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const graphqlServer = () => (yoga ??= import('../answers/graphql-server.ts').then((module) => module.createGraphqlServer(startedAt)));
   const app = new Hono<{ Variables: Variables }>();
 
-  app.route(
-    '/__mock',
-    createControlApi({ engine, journal, resolveScenario: options.resolveScenario, access: options.control ?? { token: undefined } }),
-  );
+  app.route('/__mock', createControlApi({ engine, journal, resolveScenario: options.resolveScenario, access: options.control ?? { token: undefined } }));
 
   // Journal every request outside the control API: arrival, body, answer.
   app.use('*', async (c, next) => {
@@ -140,10 +137,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
       c.set('rawBody', '');
     }
     if (tooLarge) {
-      c.res = jsonResponse(
-        { error: 'Payload Too Large', message: `request body is over ${maxBodyBytes} bytes; send a smaller body` },
-        413,
-      );
+      c.res = jsonResponse({ error: 'Payload Too Large', message: `request body is over ${maxBodyBytes} bytes; send a smaller body` }, 413);
     } else {
       await next();
     }
@@ -178,10 +172,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     const given = apiKeyFromHeaders(c.req.raw.headers, apiKeyHeaders);
     if (given !== null && secretsEqual(given, apiKey)) return null;
     const why = given === null ? 'no API key was sent' : 'the API key is wrong';
-    return jsonResponse(
-      { error: 'Unauthorized', message: `${why}; send it in the ${apiKeyHeaders.join(' or ')} header` },
-      401,
-    );
+    return jsonResponse({ error: 'Unauthorized', message: `${why}; send it in the ${apiKeyHeaders.join(' or ')} header` }, 401);
   }
 
   function serve(check: CheckName, ok: (c: Context) => Response | Promise<Response>, validate: (c: Context) => Response | null) {
@@ -199,7 +190,11 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
 
   const noInput = () => null;
 
-  app.on(SMOKE_ROUTES.health.method, SMOKE_ROUTES.health.path, serve('health', () => jsonResponse(healthBody(startedAt)), noInput));
+  app.on(
+    SMOKE_ROUTES.health.method,
+    SMOKE_ROUTES.health.path,
+    serve('health', () => jsonResponse(healthBody(startedAt)), noInput),
+  );
 
   app.on(
     SMOKE_ROUTES.list_movies.method,

@@ -44,9 +44,7 @@ export class Redactor {
 
   constructor(secrets: readonly string[], extraSecretHeaders: readonly string[] = [], hideSecretHeaders = true) {
     this.hide = redactor(secrets, MIN_JOURNAL_SECRET_LENGTH);
-    this.secretHeaders = hideSecretHeaders
-      ? new Set([...SECRET_HEADERS, ...extraSecretHeaders.map((name) => name.toLowerCase())])
-      : new Set();
+    this.secretHeaders = hideSecretHeaders ? new Set([...SECRET_HEADERS, ...extraSecretHeaders.map((name) => name.toLowerCase())]) : new Set();
   }
 
   text(value: string): string {

@@ -1,11 +1,11 @@
 // The control API under /__mock: read or switch the scenario, read or clear the journal.
-import { Hono, type Context } from 'hono';
-import { secretsEqual } from './auth.ts';
+import { type Context, Hono } from 'hono';
 import { looksLikeScenarioPath } from '../../common/hal-contract/scenario-name.ts';
 import { jsonResponse } from '../answers/behaviours.ts';
-import type { Journal } from './journal.ts';
-import { ScenarioError, parseScenario, type Scenario } from '../scenario/scenario-model.ts';
 import type { ScenarioEngine } from '../scenario/scenario-engine.ts';
+import { parseScenario, type Scenario, ScenarioError } from '../scenario/scenario-model.ts';
+import { secretsEqual } from './auth.ts';
+import type { Journal } from './journal.ts';
 
 export interface ControlAccess {
   /** When set, every control request must carry it (Authorization: Bearer or X-Mock-Control-Token). */

@@ -4,14 +4,14 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Context } from 'hono';
+import type { FaultAdapter } from '../answers/behaviours.ts';
+import type { ActivateOptions } from '../scenario/scenario-engine.ts';
+import { parseScenario, type Scenario, type ScenarioInput } from '../scenario/scenario-model.ts';
+import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from '../scenario/scenario-store.ts';
 import { createMockHalApp } from './app.ts';
 import { DEFAULT_API_KEY } from './auth.ts';
-import type { FaultAdapter } from '../answers/behaviours.ts';
 import type { JournalEntry } from './journal.ts';
 import type { Limits } from './limits.ts';
-import { parseScenario, type Scenario, type ScenarioInput } from '../scenario/scenario-model.ts';
-import type { ActivateOptions } from '../scenario/scenario-engine.ts';
-import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from '../scenario/scenario-store.ts';
 
 export interface StartMockHalOptions {
   /** A bundled scenario name, a path to a scenario file, or a scenario object. Default "healthy". */
@@ -109,7 +109,11 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
 
   const server = await new Promise<Server>((resolve, reject) => {
     const started = serve(
-      { fetch: app.fetch, hostname: host, port: options.port ?? 0, serverOptions: {
+      {
+        fetch: app.fetch,
+        hostname: host,
+        port: options.port ?? 0,
+        serverOptions: {
           maxHeaderSize: limits.maxHeaderBytes,
           // Node checks the request timeouts on this interval (30 s by default), so a
           // short timeout needs a short interval to mean anything.
@@ -133,7 +137,9 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
     // close is seen), and do not let it hold the socket, or close(), for longer than a request may take.
     socket.resume();
     socket.setTimeout(limits.requestTimeoutMs, () => socket.destroy());
-    socket.end(`HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+    socket.end(
+      `HTTP/1.1 405 Method Not Allowed\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
   });
 
   let pending = 0;

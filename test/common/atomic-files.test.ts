@@ -2,7 +2,7 @@
 // new one, never a part, and no temporary file is left behind, failure or not. (The
 // SIGKILL version of this is test/harness/run/hygiene.test.ts.)
 import { createHash } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
 // The kit as a user gets it: `npm pack` (prepack builds dist/), the tarball installed
 // into a fresh project, then its bins, its entry points and its types used from there,
 // under the pinned Node 24 and without a single .ts file from this checkout.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readFileSync, readdirSync, realpathSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, realpathSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -138,9 +138,7 @@ beforeAll(async () => {
   tarEntries = listed.stdout.split('\n').filter((line) => line !== '');
 
   await writeFile(path.join(project, 'package.json'), `${JSON.stringify({ name: 'consumer', private: true, type: 'module' }, null, 2)}\n`);
-  const installed = await timed('install', () =>
-    run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, '@types/node'], project),
-  );
+  const installed = await timed('install', () => run('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', tarball, '@types/node'], project));
   if (installed.code !== 0) throw new Error(describeRun('npm install', installed));
 }, 600_000);
 

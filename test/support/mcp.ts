@@ -26,11 +26,7 @@ export interface RunResult {
   stderr: string;
 }
 
-export function run(
-  command: string,
-  args: readonly string[],
-  options: { env?: NodeJS.ProcessEnv; cwd?: string; limitMs?: number } = {},
-): Promise<RunResult> {
+export function run(command: string, args: readonly string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; limitMs?: number } = {}): Promise<RunResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, [...args], {
       env: options.env ?? process.env,
@@ -112,7 +108,20 @@ export function capture(): { io: { stdout: { write(s: string): boolean }; stderr
   let out = '';
   let err = '';
   return {
-    io: { stdout: { write: (s: string) => ((out += s), true) }, stderr: { write: (s: string) => ((err += s), true) } },
+    io: {
+      stdout: {
+        write: (s: string) => {
+          out += s;
+          return true;
+        },
+      },
+      stderr: {
+        write: (s: string) => {
+          err += s;
+          return true;
+        },
+      },
+    },
     out: () => out,
     err: () => err,
   };

@@ -1,7 +1,7 @@
 // A mock-hal on a real socket, closed whatever happens: for a test file or a describe
 // block (useMockHal), or for one test (withMockHal). Many suites still start theirs by hand.
 import { afterAll, beforeAll } from 'vitest';
-import { startMockHal, type MockHal, type StartMockHalOptions } from '../../mock-hal/server/server.ts';
+import { type MockHal, type StartMockHalOptions, startMockHal } from '../../mock-hal/server/server.ts';
 
 /** Registers the hooks where it is called; the returned function gives the running mock. */
 export function useMockHal(options: StartMockHalOptions): () => MockHal {

@@ -28,10 +28,7 @@ export interface SendOptions {
   limitMs?: number;
 }
 
-type Parsed =
-  | { kind: 'incomplete' }
-  | { kind: 'bad'; why: string }
-  | { kind: 'done'; response: RawResponse; rest: Buffer };
+type Parsed = { kind: 'incomplete' } | { kind: 'bad'; why: string } | { kind: 'done'; response: RawResponse; rest: Buffer };
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
@@ -164,9 +161,7 @@ export function sendRaw(port: number, pieces: Buffer[], options: SendOptions = {
 
 /** Splits `bytes` at the given cut points (fractions of its length), in order. */
 export function splitAt(bytes: Buffer, cuts: number[]): Buffer[] {
-  const points = [...new Set(cuts.map((cut) => Math.floor(cut * bytes.length)))]
-    .filter((point) => point > 0 && point < bytes.length)
-    .sort((a, b) => a - b);
+  const points = [...new Set(cuts.map((cut) => Math.floor(cut * bytes.length)))].filter((point) => point > 0 && point < bytes.length).sort((a, b) => a - b);
   const pieces: Buffer[] = [];
   let from = 0;
   for (const point of points) {

@@ -3,9 +3,9 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JournalEntry } from '../../mock-hal/server/journal.ts';
-import { CHECK_NAMES, GRAPHQL_PING_QUERY, smokeRequest, type CheckName } from '../../common/hal-contract/index.ts';
+import { CHECK_NAMES, type CheckName, GRAPHQL_PING_QUERY, smokeRequest } from '../../common/hal-contract/index.ts';
 import type { RunRecord, ShimCall } from '../../harness/run/types.ts';
+import type { JournalEntry } from '../../mock-hal/server/journal.ts';
 import { writeCargoWorkspace } from './cargo-workspace.ts';
 
 export const TEST_KEY = 'kvd_checks_test_key_42';
@@ -123,10 +123,7 @@ export function smokeRun(
   };
 }
 
-export function planRun(
-  ws: Workspace,
-  options: { baselineStatus: string; exitCode: number; forcedFail: boolean; allowFail?: boolean },
-): RunRecord {
+export function planRun(ws: Workspace, options: { baselineStatus: string; exitCode: number; forcedFail: boolean; allowFail?: boolean }): RunRecord {
   const log = ws.file(`spec-plan_${SESSION}.log`, 'plan\n');
   const report = ws.file(`baseline_${SESSION}.md`, `# Baseline Audit\n\n- Status: ${options.baselineStatus}\n`);
   const telemetryPath = ws.file(

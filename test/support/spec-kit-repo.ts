@@ -1,7 +1,7 @@
 // A guardrail repository in a temp folder holding the real telemetry samples, with
 // their /home/thetu/code paths moved into it and every listed artifact written, so
 // the Spec Kit's evidence validation can find them.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,9 @@ export function realName(fixture: string): string {
 }
 
 export function fixtureNames(): string[] {
-  return readdirSync(FIXTURES).filter((name) => name.endsWith('.json')).sort();
+  return readdirSync(FIXTURES)
+    .filter((name) => name.endsWith('.json'))
+    .sort();
 }
 
 export function readFixture(name: string): Record<string, unknown> {

@@ -2,12 +2,12 @@
 // the list of files in it. report.json holds absolute paths from the machine that ran,
 // so run folders are found relative to the bundle as it is now, and a path that would
 // lead out of the bundle is refused rather than followed.
-import { readdirSync, statSync } from 'node:fs';
+import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { REPORT_FILE_NAMES } from '../../reports/index.ts';
 import { CHECK_STATUSES } from '../../reports/report-schema.ts';
 import { PAIR_FILE_NAME } from '../evidence.ts';
-import { type BundleProblem, type BundleLimits, isRecord, limitsWith, num, readJsonFile, str, strOrNull, wrongShape } from './files.ts';
+import { type BundleLimits, type BundleProblem, isRecord, limitsWith, num, readJsonFile, str, strOrNull, wrongShape } from './files.ts';
 import { type ReadOptions, type RunFolder, readRunFolder } from './run-folder.ts';
 
 export type ReadCheckStatus = (typeof CHECK_STATUSES)[number];
@@ -140,7 +140,13 @@ function toReportRun(value: Record<string, unknown>, path: string, problems: Bun
   const raw = Array.isArray(value.checks) ? value.checks : [];
   const checks = raw.map(toCheck).filter((check): check is ReadCheck => check !== null);
   if (checks.length < raw.length) {
-    problems.push(wrongShape(path, `${raw.length - checks.length} checks of run ${str(value.scenario, '?')}/${str(value.flow, '?')} have no known status`, 'they are left out; regenerate the report with this harness'));
+    problems.push(
+      wrongShape(
+        path,
+        `${raw.length - checks.length} checks of run ${str(value.scenario, '?')}/${str(value.flow, '?')} have no known status`,
+        'they are left out; regenerate the report with this harness',
+      ),
+    );
   }
   return {
     scenario: str(value.scenario, '?'),
@@ -161,7 +167,11 @@ function readReport(root: string, limits: BundleLimits, problems: BundleProblem[
   if (read.problem !== null) {
     problems.push(
       read.problem.kind === 'missing'
-        ? { ...read.problem, problem: `${root} has no ${REPORT_FILE_NAMES.json}`, fix: 'give the pair folder of an evidence bundle (evidence-bundles/<SPEC-ID>/<pair-id>), written by guardrail-harness run' }
+        ? {
+            ...read.problem,
+            problem: `${root} has no ${REPORT_FILE_NAMES.json}`,
+            fix: 'give the pair folder of an evidence bundle (evidence-bundles/<SPEC-ID>/<pair-id>), written by guardrail-harness run',
+          }
         : read.problem,
     );
     return null;
@@ -214,15 +224,25 @@ function readPair(root: string, limits: BundleLimits, problems: BundleProblem[])
 }
 
 /** Every file under `root`, sorted by name at each level; hidden entries and symlinks left out. */
-export function listBundleFiles(root: string, limit: number, skip: ReadonlySet<string> = new Set(), problems: BundleProblem[] = []): { files: BundleFile[]; cut: boolean } {
+export function listBundleFiles(
+  root: string,
+  limit: number,
+  skip: ReadonlySet<string> = new Set(),
+  problems: BundleProblem[] = [],
+): { files: BundleFile[]; cut: boolean } {
   const files: BundleFile[] = [];
   let cut = false;
   const walk = (dir: string): void => {
-    let entries;
+    let entries: Dirent[];
     try {
       entries = readdirSync(join(root, ...dir.split('/')), { withFileTypes: true });
     } catch (error) {
-      problems.push({ path: join(root, dir), kind: 'unreadable', problem: `folder could not be listed (${(error as NodeJS.ErrnoException).code ?? String(error)})`, fix: 'check its permissions' });
+      problems.push({
+        path: join(root, dir),
+        kind: 'unreadable',
+        problem: `folder could not be listed (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        fix: 'check its permissions',
+      });
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -275,7 +295,13 @@ export function readBundle(bundleDir: string, options: BundleReadOptions = {}): 
     if (rel !== null) skip.add(rel);
   }
   const { files, cut } = listBundleFiles(root, limits.listedFiles, skip, problems);
-  if (cut) problems.push({ path: root, kind: 'too-large', problem: `holds more than ${limits.listedFiles} files; the listing stops there`, fix: 'look in the folder itself for the rest' });
+  if (cut)
+    problems.push({
+      path: root,
+      kind: 'too-large',
+      problem: `holds more than ${limits.listedFiles} files; the listing stops there`,
+      fix: 'look in the folder itself for the rest',
+    });
 
   const runs: BundleRun[] = (report?.runs ?? []).map((run) => {
     const flow = pairFlows.find((p) => p.flow === run.flow);

@@ -102,7 +102,13 @@ export function readTextFile(path: string, limit: number, what = 'file', refuseO
     fd = openSync(path, 'r');
     const info = fstatSync(fd);
     if (!info.isFile()) {
-      return { path, bytes: null, text: null, truncated: false, problem: { path, kind: 'unreadable', problem: `${what} is not a regular file`, fix: 'remove what is there; the harness writes a file by that name' } };
+      return {
+        path,
+        bytes: null,
+        text: null,
+        truncated: false,
+        problem: { path, kind: 'unreadable', problem: `${what} is not a regular file`, fix: 'remove what is there; the harness writes a file by that name' },
+      };
     }
     // One byte past the limit tells a file that grew after fstat from one that fits.
     const buffer = Buffer.alloc(Math.min(info.size, limit) + 1);

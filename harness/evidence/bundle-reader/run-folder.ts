@@ -9,25 +9,25 @@ import {
   BUNDLE_TELEMETRY_NAME,
   JOURNAL_NAME,
   MANIFEST_NAME,
+  type ManifestFile,
+  type RunManifest,
   SHIM_LOG_NAME,
   STDERR_NAME,
   STDOUT_NAME,
-  type ManifestFile,
-  type RunManifest,
 } from '../evidence.ts';
 import {
   type BundleLimits,
   type BundleProblem,
-  type JsonRead,
-  type TextRead,
   isPlainName,
   isRecord,
+  type JsonRead,
   limitsWith,
   num,
   readJsonFile,
   readTextFile,
   str,
   strOrNull,
+  type TextRead,
   wrongShape,
 } from './files.ts';
 
@@ -92,17 +92,33 @@ export function toManifest(value: unknown, path: string, problems: BundleProblem
     return null;
   }
   const flow = typeof value.flow === 'string' && (FLOWS as readonly string[]).includes(value.flow) ? (value.flow as Flow) : null;
-  if (flow === null) problems.push(wrongShape(path, `manifest names no known flow (got ${JSON.stringify(value.flow) ?? 'nothing'})`, `use one of ${FLOWS.join(', ')}, or ${RERUN}`));
+  if (flow === null)
+    problems.push(
+      wrongShape(path, `manifest names no known flow (got ${JSON.stringify(value.flow) ?? 'nothing'})`, `use one of ${FLOWS.join(', ')}, or ${RERUN}`),
+    );
   const rawFiles = Array.isArray(value.files) ? value.files : [];
   const files = rawFiles.map(toManifestFile).filter((file): file is ManifestFile => file !== null);
   if (files.length < rawFiles.length) {
-    problems.push(wrongShape(path, `${rawFiles.length - files.length} of ${rawFiles.length} "files" entries lack a plain file name or a source`, 'those files are left out; do not edit manifests by hand'));
+    problems.push(
+      wrongShape(
+        path,
+        `${rawFiles.length - files.length} of ${rawFiles.length} "files" entries lack a plain file name or a source`,
+        'those files are left out; do not edit manifests by hand',
+      ),
+    );
   }
   let telemetry: string | null;
   if (value.telemetry === null) telemetry = null;
   else if (typeof value.telemetry === 'string' && isPlainName(value.telemetry)) telemetry = value.telemetry;
   else {
-    if (value.telemetry !== undefined) problems.push(wrongShape(path, `"telemetry" is not a file name in the run folder (got ${JSON.stringify(value.telemetry)})`, `looking for ${BUNDLE_TELEMETRY_NAME} instead`));
+    if (value.telemetry !== undefined)
+      problems.push(
+        wrongShape(
+          path,
+          `"telemetry" is not a file name in the run folder (got ${JSON.stringify(value.telemetry)})`,
+          `looking for ${BUNDLE_TELEMETRY_NAME} instead`,
+        ),
+      );
     // Before the field existed the copy always had the one name.
     telemetry = BUNDLE_TELEMETRY_NAME;
   }
@@ -208,7 +224,14 @@ function readShimLog(path: string, limit: number, problems: BundleProblem[]): Sh
       bad++;
     }
   }
-  if (bad > 0) problems.push(wrongShape(path, `${bad} line${bad === 1 ? ' is' : 's are'} not a shim call (JSON with "shim" and "argv")`, 'they are left out; the other calls are kept'));
+  if (bad > 0)
+    problems.push(
+      wrongShape(
+        path,
+        `${bad} line${bad === 1 ? ' is' : 's are'} not a shim call (JSON with "shim" and "argv")`,
+        'they are left out; the other calls are kept',
+      ),
+    );
   return calls;
 }
 
@@ -220,7 +243,11 @@ export function readRunManifest(dir: string, options: ReadOptions = {}): { manif
   if (read.problem !== null) {
     problems.push(
       read.problem.kind === 'missing'
-        ? { ...read.problem, problem: `${MANIFEST_NAME} not found: the run did not finish writing its evidence (the manifest is written last)`, fix: `the other files may be incomplete; ${RERUN}` }
+        ? {
+            ...read.problem,
+            problem: `${MANIFEST_NAME} not found: the run did not finish writing its evidence (the manifest is written last)`,
+            fix: `the other files may be incomplete; ${RERUN}`,
+          }
         : read.problem,
     );
     return { manifest: null, problems };
@@ -255,7 +282,13 @@ export function readRunFolder(dir: string, options: ReadOptions = {}): RunFolder
 export function readRunFileText(dir: string, name: string, options: ReadOptions = {}): TextRead {
   const path = join(dir, name);
   if (!isPlainName(name)) {
-    return { path, bytes: null, text: null, truncated: false, problem: { path, kind: 'outside-bundle', problem: `${JSON.stringify(name)} is not a file name in the run folder`, fix: 'name a file the manifest lists' } };
+    return {
+      path,
+      bytes: null,
+      text: null,
+      truncated: false,
+      problem: { path, kind: 'outside-bundle', problem: `${JSON.stringify(name)} is not a file name in the run folder`, fix: 'name a file the manifest lists' },
+    };
   }
   return readTextFile(path, limitsWith(options.limits).text, name);
 }

@@ -115,16 +115,16 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
   let server: string[] | undefined;
   for (let i = 0; i < argv.length && server === undefined; i++) {
     const arg = argv[i]!;
-    const valueOf = (what: string): string => {
+    const flagValue = (what: string): string => {
       if (i + 1 >= argv.length) throw usageError(`${arg} needs a value: ${arg} ${what}`);
       return argv[++i]!;
     };
     switch (arg) {
       case '--tool':
-        tool = valueOf('NAME');
+        tool = flagValue('NAME');
         break;
       case '--args': {
-        const raw = valueOf('JSON');
+        const raw = flagValue('JSON');
         try {
           args = JSON.parse(raw);
         } catch (error) {
@@ -134,7 +134,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         break;
       }
       case '--timeout': {
-        const raw = valueOf('SECS');
+        const raw = flagValue('SECS');
         const parsed = parseU64(raw);
         if (typeof parsed !== 'number') {
           throw usageError(`invalid --timeout '${raw}': ${parsed.error}; give whole seconds, e.g. --timeout 30 (0 times out at once)`);
@@ -143,7 +143,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
         break;
       }
       case '--env': {
-        const pair = valueOf('KEY=VALUE');
+        const pair = flagValue('KEY=VALUE');
         const eq = pair.indexOf('=');
         if (eq === -1) throw usageError(`--env needs KEY=VALUE, got '${pair}'`);
         serverEnv[pair.slice(0, eq)] = pair.slice(eq + 1);

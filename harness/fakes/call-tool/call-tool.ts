@@ -27,16 +27,16 @@ import {
   CALL_CONTEXT,
   CALL_TOOL_TIMEOUT_ENV,
   CallToolError,
-  DEFAULT_TIMEOUT_SECONDS,
-  EXIT_FAILURE,
-  INITIALIZE_CONTEXT,
-  LAUNCH_CONTEXT,
-  formatAnyhowError,
-  osErrorMessage,
-  parseCommandLine,
   type CallToolIo,
   type CallToolOptions,
   type CallToolRequest,
+  DEFAULT_TIMEOUT_SECONDS,
+  EXIT_FAILURE,
+  formatAnyhowError,
+  INITIALIZE_CONTEXT,
+  LAUNCH_CONTEXT,
+  osErrorMessage,
+  parseCommandLine,
 } from './call-tool-args.ts';
 import { ServerProcessTransport, safeEnvironment } from './server-process.ts';
 
@@ -132,7 +132,8 @@ class Connection {
 }
 
 function describeTimeout(request: CallToolRequest): string {
-  if (request.timeoutSeconds === 0) return `${request.timeoutSource === 'env' ? `${CALL_TOOL_TIMEOUT_ENV}=0` : '--timeout 0'}, which gives up at the first wait`;
+  if (request.timeoutSeconds === 0)
+    return `${request.timeoutSource === 'env' ? `${CALL_TOOL_TIMEOUT_ENV}=0` : '--timeout 0'}, which gives up at the first wait`;
   switch (request.timeoutSource) {
     case 'flag':
       return `--timeout ${request.timeoutSeconds}`;
@@ -152,11 +153,7 @@ function describeIssues(error: { issues: ReadonlyArray<{ path: PropertyKey[]; me
 }
 
 /** Runs call_tool with `argv` (the words after `call_tool`) and returns its exit code, 0 or 1. */
-export async function callToolMain(
-  argv: readonly string[],
-  io: CallToolIo = process,
-  options: CallToolOptions = {},
-): Promise<number> {
+export async function callToolMain(argv: readonly string[], io: CallToolIo = process, options: CallToolOptions = {}): Promise<number> {
   const env = options.env ?? process.env;
   const fail = (error: CallToolError): number => {
     io.stderr.write(formatAnyhowError(error.context, error.causes));

@@ -10,7 +10,7 @@
 // One difference matters for speed: the process is spawned in the constructor,
 // before the caller has loaded anything heavy, so the server boots on the other
 // core meanwhile. Kept free of runtime SDK imports for that reason.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 
@@ -132,8 +132,7 @@ export class ServerProcessTransport implements Transport {
 
   private receive(chunk: string): void {
     this.partial += chunk;
-    let newline: number;
-    while ((newline = this.partial.indexOf('\n')) !== -1) {
+    for (let newline = this.partial.indexOf('\n'); newline !== -1; newline = this.partial.indexOf('\n')) {
       const line = this.partial.slice(0, newline).replace(/\r$/, '');
       this.partial = this.partial.slice(newline + 1);
       if (line.trim() === '') continue;

@@ -45,11 +45,7 @@ export function listSecretsText(secrets: HalSecrets): string {
     // The group's restriction is read off its first secret, as hal-mcp does.
     const allowed = secrets.byName.get(members[0]!)!.allowedUrls;
     lines.push(`**Namespace: ${group}**`);
-    lines.push(
-      allowed !== undefined && allowed.length > 0
-        ? `Restricted to URLs: ${allowed.join(', ')}`
-        : 'No URL restrictions (can be used with any URL)',
-    );
+    lines.push(allowed !== undefined && allowed.length > 0 ? `Restricted to URLs: ${allowed.join(', ')}` : 'No URL restrictions (can be used with any URL)');
     lines.push('Secrets:', ...numbered(members), '');
   }
   const example = names[0]!;

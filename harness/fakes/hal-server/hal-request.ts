@@ -60,9 +60,7 @@ export async function performHalRequest(method: HalMethod, request: HalRequest, 
 
     const content = await bodyText(method, response);
     const headerLines = [...response.headers.entries()].map(([name, value]) => `${name}: ${secrets.redact(value)}`);
-    return textResult(
-      `Status: ${response.status} ${response.statusText}\n\nHeaders:\n${headerLines.join('\n')}\n\nBody:\n${secrets.redact(content)}`,
-    );
+    return textResult(`Status: ${response.status} ${response.statusText}\n\nHeaders:\n${headerLines.join('\n')}\n\nBody:\n${secrets.redact(content)}`);
   } catch (error) {
     const message = error instanceof Error ? error.message : 'Unknown error';
     return textResult(`Error making ${method} request: ${secrets.redact(message)}`, true);

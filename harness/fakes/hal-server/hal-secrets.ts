@@ -109,7 +109,7 @@ export class HalSecrets {
       if (this.whitelist.some((p) => urlMatches(url, p))) return null;
       return `URL '${url}' is not in the whitelist. Allowed patterns: ${this.whitelist.join(', ')}`;
     }
-    if (this.blacklist !== null && this.blacklist.some((p) => urlMatches(url, p))) {
+    if (this.blacklist?.some((p) => urlMatches(url, p))) {
       return `URL '${url}' is blacklisted. Blocked patterns: ${this.blacklist.join(', ')}`;
     }
     return null;

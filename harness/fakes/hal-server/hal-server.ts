@@ -8,7 +8,7 @@ import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js'
 // messages ("Invalid url at url"), and zod 4 words them differently.
 import { z } from 'zod/v3';
 import { listSecretsText } from './hal-list-secrets.ts';
-import { SENDS_BODY, performHalRequest, type HalMethod } from './hal-request.ts';
+import { type HalMethod, performHalRequest, SENDS_BODY } from './hal-request.ts';
 import { HalSecrets, type WarningSink } from './hal-secrets.ts';
 
 /** The identity hal-mcp 1.0.14 reports in `initialize`. */
@@ -74,8 +74,7 @@ export function createHalServer(env: NodeJS.ProcessEnv = process.env, options: H
           description: `Sends an HTTP ${method} request with an optional text body; contentType is the Content-Type unless headers set one. ${PLACEHOLDER_NOTE}`,
           inputSchema: withBody,
         },
-        ({ url, body, headers = {}, contentType }) =>
-          performHalRequest(method, { url, body, headers: { 'Content-Type': contentType, ...headers } }, secrets),
+        ({ url, body, headers = {}, contentType }) => performHalRequest(method, { url, body, headers: { 'Content-Type': contentType, ...headers } }, secrets),
       );
     } else {
       server.registerTool(

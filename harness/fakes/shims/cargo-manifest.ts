@@ -3,7 +3,7 @@
 // chains), and a package's bin targets as cargo's target resolution finds them
 // (explicit [[bin]] tables, auto-discovery under src/bin, autobins, the edition
 // 2015 rule, `.workspace = true` inheritance). Used by cargo-workspace.ts.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parse, TomlError } from 'smol-toml';
 
@@ -92,7 +92,10 @@ function snippet(m: Pick<Manifest, 'file' | 'text'>, cwd: string, message: strin
   const gutter = ' '.repeat(String(line).length);
   const source = m.text.split(/\r?\n/)[line - 1] ?? '';
   const marks = `${' '.repeat(Math.max(0, column - 1))}${'^'.repeat(width)}`;
-  return new CargoFailure([[message, `${gutter}--> ${where}:${line}:${column}`, `${gutter} |`, `${line} | ${source}`, `${gutter} | ${marks}`].join('\n')], true);
+  return new CargoFailure(
+    [[message, `${gutter}--> ${where}:${line}:${column}`, `${gutter} |`, `${line} | ${source}`, `${gutter} | ${marks}`].join('\n')],
+    true,
+  );
 }
 
 function syntaxError(m: Pick<Manifest, 'file' | 'text'>, cwd: string, error: TomlError): CargoFailure {
@@ -109,12 +112,17 @@ function syntaxError(m: Pick<Manifest, 'file' | 'text'>, cwd: string, error: Tom
  */
 function invalidType(m: Manifest, cwd: string, section: string, key: string, value: unknown, expected: string): never {
   const seen =
-    typeof value === 'string' ? `string ${JSON.stringify(value)}`
-    : typeof value === 'boolean' ? `boolean \`${value}\``
-    : typeof value === 'number' ? `${Number.isInteger(value) ? 'integer' : 'floating point'} \`${value}\``
-    : Array.isArray(value) ? 'sequence'
-    : value instanceof Date ? 'datetime'
-    : 'map';
+    typeof value === 'string'
+      ? `string ${JSON.stringify(value)}`
+      : typeof value === 'boolean'
+        ? `boolean \`${value}\``
+        : typeof value === 'number'
+          ? `${Number.isInteger(value) ? 'integer' : 'floating point'} \`${value}\``
+          : Array.isArray(value)
+            ? 'sequence'
+            : value instanceof Date
+              ? 'datetime'
+              : 'map';
   const lines = m.text.split(/\r?\n/);
   let current = '';
   for (const [index, line] of lines.entries()) {
@@ -137,7 +145,20 @@ function strings(m: Manifest, cwd: string, key: string): string[] | null {
   return value as string[];
 }
 
-const VIRTUAL_FORBIDDEN = ['lib', 'bin', 'example', 'test', 'bench', 'dependencies', 'dev-dependencies', 'build-dependencies', 'features', 'target', 'badges', 'lints'];
+const VIRTUAL_FORBIDDEN = [
+  'lib',
+  'bin',
+  'example',
+  'test',
+  'bench',
+  'dependencies',
+  'dev-dependencies',
+  'build-dependencies',
+  'features',
+  'target',
+  'badges',
+  'lints',
+];
 
 export function readManifest(file: string, cwd: string): Manifest {
   let text: string;
@@ -197,50 +218,57 @@ function hasSources(dir: string): boolean {
 
 /** The package's bin targets, as cargo's target resolution (toml_targets) finds them. */
 export function loadPackage(m: Manifest, root: Manifest, cwd: string): CargoPackage {
-  return withContext(`failed to parse manifest at \`${m.file}\``, () => {
-    const pkg = m.pkg!;
-    const name = pkg.name as string;
-    const version = inherited(m, root, cwd, 'version', '0.0.0');
-    const edition = inherited(m, root, cwd, 'edition', '2015');
-    const inferred: CargoBin[] = [];
-    if (isFile(path.join(m.dir, 'src', 'main.rs'))) inferred.push({ name, path: path.join(m.dir, 'src', 'main.rs'), explicitPath: false });
-    const binDir = path.join(m.dir, 'src', 'bin');
-    for (const entry of listDir(binDir)) {
-      const main = path.join(binDir, entry.name, 'main.rs');
-      if (!entry.dir && entry.name.endsWith('.rs')) inferred.push({ name: entry.name.slice(0, -3), path: path.join(binDir, entry.name), explicitPath: false });
-      else if (entry.dir && isFile(main)) inferred.push({ name: entry.name, path: main, explicitPath: false });
-    }
-    let bins: CargoBin[];
-    const declared = m.toml.bin;
-    if (declared === undefined) {
-      bins = pkg.autobins === false ? [] : inferred;
-    } else {
-      if (!Array.isArray(declared)) invalidType(m, cwd, '', 'bin', declared, 'a sequence');
-      const explicit = declared.map((target: unknown): CargoBin => {
-        if (!isTable(target)) return invalidType(m, cwd, '', 'bin', target, 'struct TomlTarget');
-        if (target.name === undefined) fail('binary target bin.name is required');
-        if (typeof target.name !== 'string') invalidType(m, cwd, '[[bin]]', 'name', target.name, 'a string');
-        if (target.path !== undefined) {
-          if (typeof target.path !== 'string') invalidType(m, cwd, '[[bin]]', 'path', target.path, 'a string');
-          return { name: target.name, path: path.resolve(m.dir, target.path), explicitPath: true };
-        }
-        const found = inferred.find((bin) => bin.name === target.name);
-        if (found) return { ...found };
-        return fail(
-          `can't find \`${target.name}\` bin at \`src/bin/${target.name}.rs\` or \`src/bin/${target.name}/main.rs\`. ` +
-            'Please specify bin.path if you want to use a non-default path.',
-        );
-      });
-      const rest = inferred.filter((bin) => !explicit.some((e) => e.name === bin.name || e.path === bin.path));
-      // Without autobins, edition 2015 turns auto-discovery off once any [[bin]] is declared.
-      const discover = (pkg.autobins as boolean | undefined) ?? edition !== '2015';
-      bins = discover ? [...explicit, ...rest] : explicit;
-    }
-    const lib = m.toml.lib !== undefined || (pkg.autolib !== false && isFile(path.join(m.dir, 'src', 'lib.rs')));
-    const others = ['example', 'test', 'bench'].some((key) => m.toml[key] !== undefined) || ['examples', 'tests', 'benches'].some((dir) => hasSources(path.join(m.dir, dir)));
-    if (!lib && bins.length === 0 && !others) {
-      fail('no targets specified in the manifest\neither src/lib.rs, src/main.rs, a [lib] section, or [[bin]] section must be present');
-    }
-    return { name, version, manifest: m.file, bins };
-  }, false);
+  return withContext(
+    `failed to parse manifest at \`${m.file}\``,
+    () => {
+      const pkg = m.pkg!;
+      const name = pkg.name as string;
+      const version = inherited(m, root, cwd, 'version', '0.0.0');
+      const edition = inherited(m, root, cwd, 'edition', '2015');
+      const inferred: CargoBin[] = [];
+      if (isFile(path.join(m.dir, 'src', 'main.rs'))) inferred.push({ name, path: path.join(m.dir, 'src', 'main.rs'), explicitPath: false });
+      const binDir = path.join(m.dir, 'src', 'bin');
+      for (const entry of listDir(binDir)) {
+        const main = path.join(binDir, entry.name, 'main.rs');
+        if (!entry.dir && entry.name.endsWith('.rs'))
+          inferred.push({ name: entry.name.slice(0, -3), path: path.join(binDir, entry.name), explicitPath: false });
+        else if (entry.dir && isFile(main)) inferred.push({ name: entry.name, path: main, explicitPath: false });
+      }
+      let bins: CargoBin[];
+      const declared = m.toml.bin;
+      if (declared === undefined) {
+        bins = pkg.autobins === false ? [] : inferred;
+      } else {
+        if (!Array.isArray(declared)) invalidType(m, cwd, '', 'bin', declared, 'a sequence');
+        const explicit = declared.map((target: unknown): CargoBin => {
+          if (!isTable(target)) return invalidType(m, cwd, '', 'bin', target, 'struct TomlTarget');
+          if (target.name === undefined) fail('binary target bin.name is required');
+          if (typeof target.name !== 'string') invalidType(m, cwd, '[[bin]]', 'name', target.name, 'a string');
+          if (target.path !== undefined) {
+            if (typeof target.path !== 'string') invalidType(m, cwd, '[[bin]]', 'path', target.path, 'a string');
+            return { name: target.name, path: path.resolve(m.dir, target.path), explicitPath: true };
+          }
+          const found = inferred.find((bin) => bin.name === target.name);
+          if (found) return { ...found };
+          return fail(
+            `can't find \`${target.name}\` bin at \`src/bin/${target.name}.rs\` or \`src/bin/${target.name}/main.rs\`. ` +
+              'Please specify bin.path if you want to use a non-default path.',
+          );
+        });
+        const rest = inferred.filter((bin) => !explicit.some((e) => e.name === bin.name || e.path === bin.path));
+        // Without autobins, edition 2015 turns auto-discovery off once any [[bin]] is declared.
+        const discover = (pkg.autobins as boolean | undefined) ?? edition !== '2015';
+        bins = discover ? [...explicit, ...rest] : explicit;
+      }
+      const lib = m.toml.lib !== undefined || (pkg.autolib !== false && isFile(path.join(m.dir, 'src', 'lib.rs')));
+      const others =
+        ['example', 'test', 'bench'].some((key) => m.toml[key] !== undefined) ||
+        ['examples', 'tests', 'benches'].some((dir) => hasSources(path.join(m.dir, dir)));
+      if (!lib && bins.length === 0 && !others) {
+        fail('no targets specified in the manifest\neither src/lib.rs, src/main.rs, a [lib] section, or [[bin]] section must be present');
+      }
+      return { name, version, manifest: m.file, bins };
+    },
+    false,
+  );
 }

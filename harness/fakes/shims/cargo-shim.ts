@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { callToolMain } from '../call-tool/call-tool.ts';
 import { resolveRunTarget } from './cargo-workspace.ts';
-import { FORWARDED_SIGNALS, ShimRecorder, exitCodeForSignal, findRealTool, runInherited } from './shim-common.ts';
+import { exitCodeForSignal, FORWARDED_SIGNALS, findRealTool, runInherited, ShimRecorder } from './shim-common.ts';
 
 export const CALL_TOOL_PACKAGE = 'codex-mcp-client';
 export const CALL_TOOL_BIN = 'call_tool';

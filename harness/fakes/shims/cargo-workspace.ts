@@ -9,27 +9,25 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'smol-toml';
 import {
+  type CargoBin,
   CargoFailure,
+  type CargoPackage,
   fail,
   isDir,
   isFile,
   isTable,
   listDir,
   loadPackage,
-  readManifest,
-  within,
-  withContext,
-  type CargoBin,
-  type CargoPackage,
   type Manifest,
+  readManifest,
   type Table,
+  withContext,
+  within,
 } from './cargo-manifest.ts';
 
 export type { CargoBin, CargoPackage };
 
-export type RunTarget =
-  | { ok: true; workspaceRoot: string; package: CargoPackage; bin: CargoBin }
-  | { ok: false; error: string };
+export type RunTarget = { ok: true; workspaceRoot: string; package: CargoPackage; bin: CargoBin } | { ok: false; error: string };
 
 function globSegment(segment: string): RegExp {
   let source = '';
@@ -65,7 +63,11 @@ function expandMember(rootDir: string, entry: string): { dir: string; via?: stri
       found = all;
     } else if (/[*?[]/.test(segment)) {
       const pattern = globSegment(segment);
-      found = found.flatMap((dir) => listDir(dir).filter((child) => pattern.test(child.name)).map((child) => path.join(dir, child.name)));
+      found = found.flatMap((dir) =>
+        listDir(dir)
+          .filter((child) => pattern.test(child.name))
+          .map((child) => path.join(dir, child.name)),
+      );
     } else {
       found = found.map((dir) => path.join(dir, segment)).filter((p) => existsSync(p));
     }
@@ -136,11 +138,13 @@ function loadWorkspace(manifestFile: string, cwd: string): Workspace {
   let defaults: CargoPackage[];
   const declaredDefaults = root.ws?.['default-members'] as string[] | undefined;
   if (current === root && declaredDefaults !== undefined) {
-    defaults = declaredDefaults.flatMap((entry) => expandMember(root.dir, entry)).map(({ dir }) => {
-      const index = memberDirs.indexOf(dir);
-      if (index === -1) fail(`package \`${dir}\` is listed in default-members but is not a member\nfor workspace at \`${root.file}\`.`);
-      return members[index]!;
-    });
+    defaults = declaredDefaults
+      .flatMap((entry) => expandMember(root.dir, entry))
+      .map(({ dir }) => {
+        const index = memberDirs.indexOf(dir);
+        if (index === -1) fail(`package \`${dir}\` is listed in default-members but is not a member\nfor workspace at \`${root.file}\`.`);
+        return members[index]!;
+      });
   } else if (current.pkg !== null) {
     defaults = members.filter((member) => member.manifest === current.file);
   } else {

@@ -1,7 +1,7 @@
 // The hermetic `npx`: `npx [-y] hal-mcp` serves the TypeScript HAL server over
 // this process's stdio (or runs the MCP server command the harness configured);
 // every other npx use goes to the real npx.
-import { FORWARDED_SIGNALS, MCP_SERVER_ENV, ORIGINAL_PATH_ENV, ShimRecorder, exitCodeForSignal, findRealTool, runInherited } from './shim-common.ts';
+import { exitCodeForSignal, FORWARDED_SIGNALS, findRealTool, MCP_SERVER_ENV, ORIGINAL_PATH_ENV, runInherited, ShimRecorder } from './shim-common.ts';
 
 export const HAL_PACKAGE = 'hal-mcp';
 

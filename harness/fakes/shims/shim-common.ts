@@ -4,9 +4,9 @@ import { spawn } from 'node:child_process';
 import { accessSync, appendFileSync, constants, statSync } from 'node:fs';
 import { constants as osConstants } from 'node:os';
 import path from 'node:path';
-import type { ShimCall } from '../../run/types.ts';
 import { REDACTED, redact } from '../../../common/hal-contract/redact.ts';
 import { SECRET_ENV_PREFIX, secretValues } from '../../evidence/secrets.ts';
+import type { ShimCall } from '../../run/types.ts';
 
 /** JSON Lines file every shim call is appended to. */
 export const SHIM_LOG_ENV = 'GUARDRAIL_HARNESS_SHIM_LOG';

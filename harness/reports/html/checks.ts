@@ -3,7 +3,7 @@
 // the message is for people and its wording may change.
 import type { CheckStatus } from '../../run/types.ts';
 import { anchorId, escapeHtml, link } from './escape.ts';
-import { runName, type HtmlCheck, type HtmlReportInput, type HtmlRun } from './model.ts';
+import { type HtmlCheck, type HtmlReportInput, type HtmlRun, runName } from './model.ts';
 
 const STATUS_ORDER: Record<CheckStatus, number> = { failed: 0, passed: 1, 'not-applicable': 2 };
 const STATUS_LABEL: Record<CheckStatus, string> = { failed: 'failed', passed: 'passed', 'not-applicable': 'n/a' };

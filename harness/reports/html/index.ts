@@ -16,12 +16,11 @@ import { assertBundleFolder, loadHtmlReportInput } from './load.ts';
 import { HTML_REPORT_NAME } from './model.ts';
 import { renderHtmlReport } from './page.ts';
 
-export { detailValue, sortedCheckRows, type CheckRow } from './checks.ts';
+export { type CheckRow, detailValue, sortedCheckRows } from './checks.ts';
 export { escapeHtml, relativeHref } from './escape.ts';
 export { loadHtmlReportInput } from './load.ts';
 export {
   HTML_REPORT_NAME,
-  runName,
   type HtmlCheck,
   type HtmlFileLink,
   type HtmlFlowPair,
@@ -29,9 +28,10 @@ export {
   type HtmlReportInput,
   type HtmlRun,
   type HtmlTelemetry,
+  runName,
 } from './model.ts';
 export { renderHtmlReport } from './page.ts';
-export { diffTelemetry, renderJsonWithDiff, type DiffKind } from './telemetry-diff.ts';
+export { type DiffKind, diffTelemetry, renderJsonWithDiff } from './telemetry-diff.ts';
 
 /** Writes the HTML report for a bundle (index.html inside it by default) and returns its path. */
 export async function writeHtmlReport(bundleDir: string, outFile?: string): Promise<string> {

@@ -2,9 +2,9 @@
 // reader's job; this file only decides what the page shows and how it links.
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { problemLine, readBundle, type JsonRead } from '../../evidence/bundle-reader.ts';
-import { EvidenceError } from '../../evidence/evidence.ts';
 import type { JournalEntry } from '../../../mock-hal/index.ts';
+import { type JsonRead, problemLine, readBundle } from '../../evidence/bundle-reader.ts';
+import { EvidenceError } from '../../evidence/evidence.ts';
 import { relativeHref } from './escape.ts';
 import { HTML_REPORT_NAME, type HtmlFileLink, type HtmlJournalEntry, type HtmlReportInput, type HtmlRun, type HtmlTelemetry } from './model.ts';
 
@@ -39,7 +39,13 @@ export async function loadHtmlReportInput(bundleDir: string, outFile: string = j
   if (report === null) {
     // Without report.json there is nothing to render; the reader's problem says what to give instead.
     const problem = bundle.problems[0];
-    throw new EvidenceError(problem === undefined ? `${bundle.dir} is not an evidence bundle` : problem.kind === 'missing' ? `${problem.problem}; ${problem.fix}` : problemLine(problem));
+    throw new EvidenceError(
+      problem === undefined
+        ? `${bundle.dir} is not an evidence bundle`
+        : problem.kind === 'missing'
+          ? `${problem.problem}; ${problem.fix}`
+          : problemLine(problem),
+    );
   }
   const fromDir = dirname(outPath);
   const fileLink = (file: { path: string; bytes: number }): HtmlFileLink => ({
@@ -63,7 +69,8 @@ export async function loadHtmlReportInput(bundleDir: string, outFile: string = j
       reportedStatus: typeof manifest?.reportedStatus === 'string' ? manifest.reportedStatus : (run.status ?? pair?.status ?? null),
       expectedStatus: typeof expect.status === 'string' ? expect.status : (run.expectedStatus ?? pair?.expectedStatus ?? null),
       telemetry,
-      telemetryHref: telemetry !== null && folder !== null && folder.telemetryName !== null ? relativeHref(fromDir, join(folder.dir, folder.telemetryName)) : null,
+      telemetryHref:
+        telemetry !== null && folder !== null && folder.telemetryName !== null ? relativeHref(fromDir, join(folder.dir, folder.telemetryName)) : null,
       journal: folder?.journal ? toJournal(folder.journal) : null,
       files: dir === null ? [] : bundle.files.filter((file) => file.path.startsWith(`${dir}/`)).map(fileLink),
     };

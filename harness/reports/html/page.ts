@@ -3,7 +3,7 @@
 import { renderChecks } from './checks.ts';
 import { escapeHtml } from './escape.ts';
 import { renderFiles, renderProblems } from './files.ts';
-import { runFailed, type HtmlReportInput } from './model.ts';
+import { type HtmlReportInput, runFailed } from './model.ts';
 import { renderPairs, renderRunsTable } from './runs.ts';
 import { renderTimeline } from './timeline.ts';
 

@@ -2,8 +2,8 @@
 import { FLOWS } from '../../run/types.ts';
 import { formatDuration, formatExit } from '../common.ts';
 import { escapeHtml, link, statusBadge } from './escape.ts';
-import { runFailed, runName, type HtmlReportInput } from './model.ts';
-import { diffTelemetry, renderJsonWithDiff, type DiffKind } from './telemetry-diff.ts';
+import { type HtmlReportInput, runFailed, runName } from './model.ts';
+import { type DiffKind, diffTelemetry, renderJsonWithDiff } from './telemetry-diff.ts';
 
 function flowOrder(flow: string): number {
   const index = (FLOWS as readonly string[]).indexOf(flow);
@@ -43,9 +43,7 @@ export function renderPairs(input: HtmlReportInput): string {
           (pair.expectedTransition !== null ? ` <span class="muted">(expected ${escapeHtml(pair.expectedTransition)})</span>` : '')
         : '';
     out.push(`<section class="pair" data-flow="${escapeHtml(flow)}">`);
-    out.push(
-      `<h3>${escapeHtml(flow)} ${transition}<span class="muted small"> · ${changed} differing field${changed === 1 ? '' : 's'}</span></h3>`,
-    );
+    out.push(`<h3>${escapeHtml(flow)} ${transition}<span class="muted small"> · ${changed} differing field${changed === 1 ? '' : 's'}</span></h3>`);
     out.push(`<div class="columns" style="--n:${runs.length}">`);
     for (const run of runs) {
       const verdict = runFailed(run) ? '<span class="badge fail">checks failed</span>' : '<span class="badge pass">checks ok</span>';

@@ -11,7 +11,7 @@ function pathKey(path: readonly PathPart[]): string {
 /** Every leaf (scalar, empty object or empty array) of a JSON value, by path. */
 function leaves(value: unknown, path: PathPart[] = [], out = new Map<string, string>()): Map<string, string> {
   if (Array.isArray(value) && value.length > 0) {
-    value.forEach((item, index) => leaves(item, [...path, index], out));
+    for (const [index, item] of value.entries()) leaves(item, [...path, index], out);
   } else if (value !== null && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).length > 0) {
     for (const [key, item] of Object.entries(value)) leaves(item, [...path, key], out);
   } else {

@@ -1,6 +1,6 @@
 // The HAL timeline: every request the mock received in each run, from journal.json.
 import { escapeHtml } from './escape.ts';
-import { runName, type HtmlReportInput } from './model.ts';
+import { type HtmlReportInput, runName } from './model.ts';
 
 function parseTime(time: string | null): number | null {
   if (time === null) return null;
@@ -25,7 +25,9 @@ export function renderTimeline(input: HtmlReportInput): string {
     const first = known.length > 0 ? Math.min(...known) : 0;
     const ends = run.journal.map((entry, i) => (starts[i] ?? first) - first + Math.max(0, entry.durationMs ?? 0));
     const span = Math.max(1, ...ends);
-    out.push('<table class="timeline"><thead><tr><th>at</th><th>check</th><th>request</th><th>answer</th><th>latency</th><th class="gantt">timeline</th></tr></thead><tbody>');
+    out.push(
+      '<table class="timeline"><thead><tr><th>at</th><th>check</th><th>request</th><th>answer</th><th>latency</th><th class="gantt">timeline</th></tr></thead><tbody>',
+    );
     run.journal.forEach((entry, i) => {
       const start = starts[i];
       const offset = start === null || start === undefined ? null : start - first;

@@ -1,6 +1,6 @@
 // dispatch and runCommand: one way to answer help, usage errors and failures, for every program.
 import { describe, expect, it } from 'vitest';
-import { UsageError, dispatch, messageOf, parseCommandLine, runCommand, type CommandTable, type Io } from '../../../common/cli/index.ts';
+import { type CommandTable, dispatch, type Io, messageOf, parseCommandLine, runCommand, UsageError } from '../../../common/cli/index.ts';
 
 class MissingThing extends Error {}
 

@@ -1,6 +1,6 @@
 // parseCommandLine: what a user sees for each way a command line can be wrong.
 import { describe, expect, it } from 'vitest';
-import { HelpRequest, UsageError, parseCommandLine } from '../../../common/cli/index.ts';
+import { HelpRequest, parseCommandLine, UsageError } from '../../../common/cli/index.ts';
 
 const CONFIG = {
   help: 'Usage: tool [options]\n',

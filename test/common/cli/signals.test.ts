@@ -1,10 +1,10 @@
 // Stop signals, in process: process.emit calls the handlers as a real signal would,
 // and the exit is a stub, so the test runner lives on.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { STOP_SIGNALS, exitOnStopSignal, waitForStopSignal } from '../../../common/cli/index.ts';
+import { exitOnStopSignal, STOP_SIGNALS, waitForStopSignal } from '../../../common/cli/index.ts';
 
 // The runner's own handlers stay out of the way while a test emits signals.
-let saved: Map<string, Function[]>;
+let saved: Map<string, ReturnType<typeof process.rawListeners>>;
 beforeEach(() => {
   saved = new Map(STOP_SIGNALS.map((signal) => [signal, process.rawListeners(signal)]));
   for (const signal of STOP_SIGNALS) process.removeAllListeners(signal);

@@ -1,9 +1,9 @@
 // The one redaction rule, and the places that must apply it rather than a copy of it.
 import { describe, expect, it } from 'vitest';
 import { REDACTED, redact, redactor, secretsToHide } from '../../../common/hal-contract/redact.ts';
-import { Redactor } from '../../../mock-hal/server/auth.ts';
 import { REDACTED as HARNESS_REDACTED, redact as harnessRedact, secretValues } from '../../../harness/evidence/secrets.ts';
 import { redactArgv } from '../../../harness/fakes/shims/shim-common.ts';
+import { Redactor } from '../../../mock-hal/server/auth.ts';
 
 describe('redact', () => {
   it('replaces every occurrence of every secret', () => {

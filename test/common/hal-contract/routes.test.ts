@@ -2,9 +2,9 @@
 // contract, so a slip in routes.ts would otherwise move the mock, the recorder and the
 // conformance calls together and no test would notice.
 import { describe, expect, it } from 'vitest';
-import { CHECK_NAMES, SMOKE_ROUTES, checkAtPath, checkOfRequest, describeSmokeRoutes, isCheckName } from '../../../common/hal-contract/routes.ts';
-import { createMockHalApp } from '../../../mock-hal/server/app.ts';
+import { CHECK_NAMES, checkAtPath, checkOfRequest, describeSmokeRoutes, isCheckName, SMOKE_ROUTES } from '../../../common/hal-contract/routes.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
+import { createMockHalApp } from '../../../mock-hal/server/app.ts';
 
 describe('the smoke routes', () => {
   it('are the four checks, in the order the guardrails run them', () => {

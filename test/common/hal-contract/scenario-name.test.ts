@@ -2,16 +2,11 @@
 // API: a name any of them accepts, all accept, and none lets a name leave its folder.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  SCENARIO_NAME_MAX_LENGTH,
-  SCENARIO_NAME_RULE,
-  isScenarioName,
-  looksLikeScenarioPath,
-} from '../../../common/hal-contract/scenario-name.ts';
+import { isScenarioName, looksLikeScenarioPath, SCENARIO_NAME_MAX_LENGTH, SCENARIO_NAME_RULE } from '../../../common/hal-contract/scenario-name.ts';
 import { checkScenarioName, scenarioNameFromFile } from '../../../mock-hal/record/record.ts';
-import { ScenarioError, parseScenario } from '../../../mock-hal/scenario/scenario-model.ts';
+import { parseScenario, ScenarioError } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
-import { SEED, runs } from '../../support/fuzz-config.ts';
+import { runs, SEED } from '../../support/fuzz-config.ts';
 
 const GOOD = ['healthy', 'failure-window-5xx', 'a', '0', 'v1.2_rc-3', 'x'.repeat(SCENARIO_NAME_MAX_LENGTH), 'ends.'];
 const BAD = ['', 'Healthy', '-lead', '.hidden', '_x', 'a b', 'a/b', '..', '../etc', 'a\\b', 'x'.repeat(SCENARIO_NAME_MAX_LENGTH + 1), 'café', 'a\n'];
@@ -46,10 +41,7 @@ describe('scenario names', () => {
   });
 
   it(`the model, the recorder and the store agree on every name (${runs(200)} cases, seed ${SEED})`, () => {
-    const names = fc.oneof(
-      fc.constantFrom(...GOOD, ...BAD),
-      fc.stringMatching(/^[a-z0-9._\-A-Z /]{0,70}$/),
-    );
+    const names = fc.oneof(fc.constantFrom(...GOOD, ...BAD), fc.stringMatching(/^[a-z0-9._\-A-Z /]{0,70}$/));
     fc.assert(
       fc.property(names, (name) => {
         const valid = isScenarioName(name);

@@ -5,10 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES, SMOKE_ROUTES } from '../../../common/hal-contract/routes.ts';
 import {
   API_KEY_HEADERS,
+  apiKeyHeaders,
   GRAPHQL_PING_BODY,
   GRAPHQL_PING_QUERY,
   LIST_MOVIES_HAL_QUERY,
-  apiKeyHeaders,
   smokeRequest,
 } from '../../../common/hal-contract/smoke-requests.ts';
 import { MOCK_TOKEN, smokeCall } from '../../../harness/conformance/cases.ts';

@@ -17,7 +17,11 @@ const halReached = (checks: readonly CheckResult[]) => checks.find((check) => ch
 describe('hal-reached on records', () => {
   it('holds when the mock received at least one request, and says how many of which', () => {
     const result = checkHalReached(smokeRun(workspace()), 'passed');
-    expect(result).toMatchObject({ status: 'passed', ok: true, detail: { reason: 'reached', expected: { minRequests: 1 }, seen: { requests: 4, cargoCalls: 4, reported: 'passed' } } });
+    expect(result).toMatchObject({
+      status: 'passed',
+      ok: true,
+      detail: { reason: 'reached', expected: { minRequests: 1 }, seen: { requests: 4, cargoCalls: 4, reported: 'passed' } },
+    });
     expect(result.message).toMatch(/saw 4 \(health ×1, list_movies ×1, indexer_test ×1, graphql_ping ×1\)/);
   });
 
@@ -27,7 +31,13 @@ describe('hal-reached on records', () => {
   });
 
   it.each<[string, Partial<RunRecord>, string, string, RegExp]>([
-    ['the user set SPEC_OPS_HAL_SKIP=1', { userEnv: { SPEC_OPS_HAL_SKIP: '1' }, shimCalls: [] }, 'skipped', 'skip-variable', /SPEC_OPS_HAL_SKIP=1 was set with --env/],
+    [
+      'the user set SPEC_OPS_HAL_SKIP=1',
+      { userEnv: { SPEC_OPS_HAL_SKIP: '1' }, shimCalls: [] },
+      'skipped',
+      'skip-variable',
+      /SPEC_OPS_HAL_SKIP=1 was set with --env/,
+    ],
     ['the telemetry says skipped', { shimCalls: [] }, 'skipped', 'reported-skipped', /the telemetry reports the HAL status skipped/],
     ['call_tool ran but nothing arrived', {}, 'failed', 'calls-never-arrived', /the scripts ran cargo 4 times for call_tool, but no call reached the mock/],
     ['nothing was even tried', { shimCalls: [] }, 'passed', 'no-request', /the telemetry reports passed/],

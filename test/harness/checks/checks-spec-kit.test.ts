@@ -5,9 +5,9 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { specKitOutcomeCheck } from '../../../harness/checks/checks-spec-kit.ts';
 import { checkTelemetryStatus, expectedStatus, judgeRun, readTelemetry } from '../../../harness/checks/index.ts';
-import { FAILING_RULE_SETS, checkTelemetrySchema } from '../../../harness/checks/telemetry-schema.ts';
-import { STAGE_OF_FLOW, type Flow, type RunRecord } from '../../../harness/run/types.ts';
-import { planRun, smokeRun, workspace, type Workspace } from '../../support/run-record.ts';
+import { checkTelemetrySchema, FAILING_RULE_SETS } from '../../../harness/checks/telemetry-schema.ts';
+import { type Flow, type RunRecord, STAGE_OF_FLOW } from '../../../harness/run/types.ts';
+import { planRun, smokeRun, type Workspace, workspace } from '../../support/run-record.ts';
 
 const view = readTelemetry;
 const outcomeOf = (run: RunRecord) => specKitOutcomeCheck(run, view(run), expectedStatus(run.flow, run.expect));
@@ -19,7 +19,15 @@ function stageRun(ws: Workspace, flow: Flow, fields: Record<string, unknown>, sc
   const log = ws.file(`${STAGE_OF_FLOW[flow].stage}_${session}.log`, 'log\n');
   const telemetryPath = ws.file(
     `${STAGE_OF_FLOW[flow].stage}_${session}.json`,
-    JSON.stringify({ schemaVersion: 1, command: STAGE_OF_FLOW[flow].command, specId: 'SPEC-KIT-018', sessionId: session, timestamp: '2026-11-24T10:00:01Z', artifacts: [{ path: log }], ...fields }),
+    JSON.stringify({
+      schemaVersion: 1,
+      command: STAGE_OF_FLOW[flow].command,
+      specId: 'SPEC-KIT-018',
+      sessionId: session,
+      timestamp: '2026-11-24T10:00:01Z',
+      artifacts: [{ path: log }],
+      ...fields,
+    }),
   );
   const { baseline: _baseline, ...rest } = base;
   return { ...rest, flow, scenario, expect: { status: scenario === 'healthy' ? 'passed' : 'failed', failedChecks: [] }, telemetryPath };
@@ -31,7 +39,8 @@ describe('telemetry-schema labels each problem with its rule set', () => {
     const result = checkTelemetrySchema(run, view(run));
     expect(result).toMatchObject({
       ok: true,
-      message: "telemetry meets the Spec Kit's schema and the kit's strict schema v1 for spec-ops-validate; hal.summary present as SPEC_OPS_TELEMETRY_HAL=1 asks",
+      message:
+        "telemetry meets the Spec Kit's schema and the kit's strict schema v1 for spec-ops-validate; hal.summary present as SPEC_OPS_TELEMETRY_HAL=1 asks",
       detail: { seen: [], reason: 'clean' },
     });
   });
@@ -82,7 +91,11 @@ describe('telemetry-schema labels each problem with its rule set', () => {
     expect(checkTelemetrySchema(missing, view(missing))).toMatchObject({
       ok: false,
       message: 'expected telemetry spec-validate_<session>.json: no telemetry file was written',
-      detail: { reason: 'unreadable', expected: { file: 'spec-validate_<session>.json', noProblemsIn: ['spec-kit', 'hal-flag'] }, seen: ['no telemetry file was written'] },
+      detail: {
+        reason: 'unreadable',
+        expected: { file: 'spec-validate_<session>.json', noProblemsIn: ['spec-kit', 'hal-flag'] },
+        seen: ['no telemetry file was written'],
+      },
     });
   });
 });
@@ -90,7 +103,12 @@ describe('telemetry-schema labels each problem with its rule set', () => {
 describe('spec-kit-outcome', () => {
   it('holds: advance on a healthy run, halt on a degraded one', () => {
     const healthy = outcomeOf(smokeRun(workspace()));
-    expect(healthy).toMatchObject({ id: 'spec-kit-outcome', status: 'passed', ok: true, detail: { expected: 'advance', seen: { decision: 'advance' }, reason: 'scenarios' } });
+    expect(healthy).toMatchObject({
+      id: 'spec-kit-outcome',
+      status: 'passed',
+      ok: true,
+      detail: { expected: 'advance', seen: { decision: 'advance' }, reason: 'scenarios' },
+    });
     expect(healthy.message).toBe(
       'the Spec Kit would advance, as expected (scenario healthy expects validate to pass): every scenario passed or skipped ("validate guardrail bootstrap" passed); hal.summary.status is "passed", which the Spec Kit only adds to its report',
     );
@@ -102,7 +120,9 @@ describe('spec-kit-outcome', () => {
     const run = smokeRun(workspace(), { failed: ['health'], telemetry: (t) => (t.scenarios[0].status = 'passed') });
     expect(outcomeOf(run)).toMatchObject({
       ok: false,
-      message: expect.stringMatching(/^expected the Spec Kit to halt \(scenario degraded expects validate to fail\), but it would advance: every scenario passed or skipped/),
+      message: expect.stringMatching(
+        /^expected the Spec Kit to halt \(scenario degraded expects validate to fail\), but it would advance: every scenario passed or skipped/,
+      ),
     });
   });
 
@@ -126,7 +146,9 @@ describe('spec-kit-outcome', () => {
     const invalid = smokeRun(workspace(), { telemetry: (t) => (t.scenarios[0].status = 'ok') });
     expect(outcomeOf(invalid)).toMatchObject({
       ok: false,
-      message: expect.stringContaining("but it would halt: the telemetry fails the Spec Kit's schema validation (1 error: scenarios[0].status: expected one of passed|failed|skipped, got \"ok\")"),
+      message: expect.stringContaining(
+        'but it would halt: the telemetry fails the Spec Kit\'s schema validation (1 error: scenarios[0].status: expected one of passed|failed|skipped, got "ok")',
+      ),
       detail: { reason: 'invalid-telemetry' },
     });
     const ws = workspace();
@@ -189,7 +211,10 @@ describe('skipped is accepted wherever the Spec Kit accepts it', () => {
       },
     });
     const result = checkTelemetryStatus(run, view(run));
-    expect(result).toMatchObject({ ok: true, detail: { reason: 'skipped-accepted', seen: { 'scenarios[].status': 'skipped', 'hal.summary.status': 'skipped' } } });
+    expect(result).toMatchObject({
+      ok: true,
+      detail: { reason: 'skipped-accepted', seen: { 'scenarios[].status': 'skipped', 'hal.summary.status': 'skipped' } },
+    });
     expect(result.message).toBe(
       'reported passed with failed_checks [], as the scenario expects; scenario status skipped, accepted where passed is expected because the Spec Kit advances on skipped; hal.summary.status skipped, accepted where passed is expected because the Spec Kit advances on skipped',
     );
@@ -235,7 +260,10 @@ describe('unknown extra telemetry objects never fail a check', () => {
     const ws = workspace();
     const run = planRun(ws, { baselineStatus: 'passed', exitCode: 0, forcedFail: false });
     const data = JSON.parse(readFileSync(run.telemetryPath as string, 'utf8')) as Record<string, unknown>;
-    writeFileSync(run.telemetryPath as string, JSON.stringify({ ...data, policy: { enforce: true }, baseline: { ...(data['baseline'] as object), durationMs: 4 } }));
+    writeFileSync(
+      run.telemetryPath as string,
+      JSON.stringify({ ...data, policy: { enforce: true }, baseline: { ...(data.baseline as object), durationMs: 4 } }),
+    );
     expect(judgeRun(run, 'hermetic').checks.filter((check) => check.ok === false)).toEqual([]);
   });
 });

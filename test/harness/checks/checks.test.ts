@@ -18,7 +18,7 @@ import {
 } from '../../../harness/checks/index.ts';
 import { CheckResultSchema } from '../../../harness/reports/report-schema.ts';
 import { CHECK_IDS, type RunRecord } from '../../../harness/run/types.ts';
-import { TEST_KEY, journalEntry, planRun, smokeRun, workspace } from '../../support/run-record.ts';
+import { journalEntry, planRun, smokeRun, TEST_KEY, workspace } from '../../support/run-record.ts';
 
 const view = readTelemetry;
 
@@ -63,19 +63,31 @@ describe('every result carries a detail report.json accepts', () => {
 
 describe('exit-code', () => {
   it('holds: 0 for passed, non-zero for failed', () => {
-    expect(checkExitCode(smokeRun(workspace()))).toMatchObject({ ok: true, detail: { reason: 'as-expected', expected: 'zero', seen: { exitCode: 0, signal: null, timedOut: false } } });
-    expect(checkExitCode(smokeRun(workspace(), { failed: ['health'] }))).toMatchObject({ ok: true, detail: { reason: 'as-expected', expected: 'non-zero', seen: { exitCode: 1 } } });
+    expect(checkExitCode(smokeRun(workspace()))).toMatchObject({
+      ok: true,
+      detail: { reason: 'as-expected', expected: 'zero', seen: { exitCode: 0, signal: null, timedOut: false } },
+    });
+    expect(checkExitCode(smokeRun(workspace(), { failed: ['health'] }))).toMatchObject({
+      ok: true,
+      detail: { reason: 'as-expected', expected: 'non-zero', seen: { exitCode: 1 } },
+    });
   });
   it('fails: exit 0 under a degraded scenario (gap 2), non-zero when healthy, killed, killed by timeout', () => {
     const green = checkExitCode(smokeRun(workspace(), { failed: ['health'], record: { exitCode: 0 } }));
     expect(green).toMatchObject({ ok: false, message: expect.stringMatching(/expected a non-zero exit for a failed run, saw exit 0/) });
     expect(green.detail).toEqual({ reason: 'zero-exit', expected: 'non-zero', seen: { exitCode: 0, signal: null, timedOut: false } });
     const three = checkExitCode(smokeRun(workspace(), { record: { exitCode: 3 } }));
-    expect(three).toMatchObject({ message: expect.stringMatching(/expected exit 0, saw exit 3/), detail: { reason: 'non-zero-exit', expected: 'zero', seen: { exitCode: 3 } } });
+    expect(three).toMatchObject({
+      message: expect.stringMatching(/expected exit 0, saw exit 3/),
+      detail: { reason: 'non-zero-exit', expected: 'zero', seen: { exitCode: 3 } },
+    });
     const killed = checkExitCode(smokeRun(workspace(), { record: { exitCode: null, signal: 'SIGKILL' } }));
     expect(killed).toMatchObject({ ok: false, detail: { reason: 'killed', seen: { exitCode: null, signal: 'SIGKILL', timedOut: false } } });
     const timedOut = checkExitCode(smokeRun(workspace(), { record: { timedOut: true, exitCode: null, signal: 'SIGTERM' } }));
-    expect(timedOut).toMatchObject({ message: expect.stringMatching(/killed it after its timeout/), detail: { reason: 'timed-out', seen: { timedOut: true, signal: 'SIGTERM' } } });
+    expect(timedOut).toMatchObject({
+      message: expect.stringMatching(/killed it after its timeout/),
+      detail: { reason: 'timed-out', seen: { timedOut: true, signal: 'SIGTERM' } },
+    });
   });
   it('wants exit 0 for plan allowed to fail its baseline', () => {
     const allowed = planRun(workspace(), { baselineStatus: 'failed', exitCode: 1, forcedFail: true, allowFail: true });
@@ -88,7 +100,11 @@ describe('telemetry-schema', () => {
     const run = smokeRun(workspace());
     expect(checkTelemetrySchema(run, view(run))).toMatchObject({
       ok: true,
-      detail: { reason: 'clean', expected: { file: 'spec-validate_<session>.json', command: 'spec-ops-validate', noProblemsIn: ['spec-kit', 'hal-flag'], halSummary: 'present' }, seen: [] },
+      detail: {
+        reason: 'clean',
+        expected: { file: 'spec-validate_<session>.json', command: 'spec-ops-validate', noProblemsIn: ['spec-kit', 'hal-flag'], halSummary: 'present' },
+        seen: [],
+      },
     });
   });
   it('fails: missing file, broken JSON, missing field, hal.summary against the flag', () => {
@@ -108,10 +124,16 @@ describe('telemetry-schema', () => {
     expect(noScenariosResult.detail.seen).toContainEqual(expect.objectContaining({ ruleSet: 'spec-kit', path: 'scenarios' }));
 
     const unasked = smokeRun(workspace(), { record: { telemetryHal: false } });
-    expect(checkTelemetrySchema(unasked, view(unasked))).toMatchObject({ message: expect.stringMatching(/hal/), detail: { reason: 'hal-flag', expected: { halSummary: 'absent' } } });
+    expect(checkTelemetrySchema(unasked, view(unasked))).toMatchObject({
+      message: expect.stringMatching(/hal/),
+      detail: { reason: 'hal-flag', expected: { halSummary: 'absent' } },
+    });
 
     const absent = smokeRun(workspace(), { telemetry: (t) => delete t.hal });
-    expect(checkTelemetrySchema(absent, view(absent))).toMatchObject({ message: expect.stringMatching(/hal/), detail: { reason: 'hal-flag', expected: { halSummary: 'present' } } });
+    expect(checkTelemetrySchema(absent, view(absent))).toMatchObject({
+      message: expect.stringMatching(/hal/),
+      detail: { reason: 'hal-flag', expected: { halSummary: 'present' } },
+    });
   });
 });
 
@@ -128,8 +150,16 @@ describe('telemetry-status', () => {
     });
   });
   it('holds on skipped where passed is expected, saying so', () => {
-    const skipped = smokeRun(workspace(), { telemetry: (t) => ((t.scenarios[0].status = 'skipped'), (t.hal.summary.status = 'skipped')) });
-    expect(checkTelemetryStatus(skipped, view(skipped))).toMatchObject({ ok: true, detail: { reason: 'skipped-accepted', seen: { 'hal.summary.status': 'skipped' } } });
+    const skipped = smokeRun(workspace(), {
+      telemetry: (t) => {
+        t.scenarios[0].status = 'skipped';
+        t.hal.summary.status = 'skipped';
+      },
+    });
+    expect(checkTelemetryStatus(skipped, view(skipped))).toMatchObject({
+      ok: true,
+      detail: { reason: 'skipped-accepted', seen: { 'hal.summary.status': 'skipped' } },
+    });
   });
   it('fails: passed under a degraded scenario, or the wrong failed_checks', () => {
     const green = smokeRun(workspace(), {
@@ -141,14 +171,26 @@ describe('telemetry-status', () => {
     });
     const greenResult = checkTelemetryStatus(green, view(green));
     expect(greenResult.message).toMatch(/scenario status: expected failed, saw passed.*hal\.summary\.status: expected failed, saw passed/);
-    expect(greenResult.detail).toMatchObject({ reason: 'status-mismatch', expected: { 'scenarios[].status': 'failed' }, seen: { 'scenarios[].status': 'passed', 'hal.summary.status': 'passed' } });
+    expect(greenResult.detail).toMatchObject({
+      reason: 'status-mismatch',
+      expected: { 'scenarios[].status': 'failed' },
+      seen: { 'scenarios[].status': 'passed', 'hal.summary.status': 'passed' },
+    });
     const wrongSet = smokeRun(workspace(), { failed: ['health'], telemetry: (t) => (t.hal.summary.failed_checks = ['health', 'list_movies']) });
     expect(checkTelemetryStatus(wrongSet, view(wrongSet))).toMatchObject({
       message: expect.stringMatching(/failed_checks: expected \[health\], saw \[health, list_movies\]/),
-      detail: { reason: 'failed-checks-mismatch', expected: { 'hal.summary.failed_checks': ['health'] }, seen: { 'hal.summary.failed_checks': ['health', 'list_movies'] } },
+      detail: {
+        reason: 'failed-checks-mismatch',
+        expected: { 'hal.summary.failed_checks': ['health'] },
+        seen: { 'hal.summary.failed_checks': ['health', 'list_movies'] },
+      },
     });
     const noTelemetry = smokeRun(workspace(), { record: { telemetryPath: null } });
-    expect(checkTelemetryStatus(noTelemetry, view(noTelemetry)).detail).toEqual({ reason: 'no-telemetry', expected: null, seen: { telemetry: null, problems: ['no telemetry file was written'] } });
+    expect(checkTelemetryStatus(noTelemetry, view(noTelemetry)).detail).toEqual({
+      reason: 'no-telemetry',
+      expected: null,
+      seen: { telemetry: null, problems: ['no telemetry file was written'] },
+    });
   });
   it('judges the other stages by their own fields', () => {
     const plan = planRun(workspace(), { baselineStatus: 'passed', exitCode: 0, forcedFail: true });
@@ -157,7 +199,11 @@ describe('telemetry-status', () => {
       detail: { reason: 'status-mismatch', expected: { 'baseline.status': 'failed' }, seen: { 'baseline.status': 'passed' } },
     });
     const skipped = planRun(workspace(), { baselineStatus: 'skipped', exitCode: 0, forcedFail: false });
-    expect(checkTelemetryStatus(skipped, view(skipped))).toMatchObject({ ok: true, message: expect.stringMatching(/^baseline\.status skipped, accepted/), detail: { reason: 'skipped-accepted' } });
+    expect(checkTelemetryStatus(skipped, view(skipped))).toMatchObject({
+      ok: true,
+      message: expect.stringMatching(/^baseline\.status skipped, accepted/),
+      detail: { reason: 'skipped-accepted' },
+    });
   });
 });
 
@@ -165,35 +211,65 @@ describe('journal-consistency', () => {
   it('holds when telemetry agrees with what the mock saw', () => {
     const run = smokeRun(workspace(), { failed: ['graphql_ping'] });
     const result = checkJournalConsistency(run, view(run));
-    expect(result).toMatchObject({ ok: true, detail: { reason: 'consistent', expected: { failedChecks: ['graphql_ping'] }, seen: { status: 'failed', failedChecks: ['graphql_ping'] } } });
+    expect(result).toMatchObject({
+      ok: true,
+      detail: { reason: 'consistent', expected: { failedChecks: ['graphql_ping'] }, seen: { status: 'failed', failedChecks: ['graphql_ping'] } },
+    });
     expect((result.detail.seen as { journal: Record<string, unknown> }).journal.graphql_ping).toEqual({ requests: 1, status: 500, fault: null, ok: false });
   });
   it('fails: passed although a check never arrived or got a 5xx; failed_checks leaving one out or missing', () => {
-    const neverArrived = smokeRun(workspace(), { record: { journal: [journalEntry('health', 200), journalEntry('list_movies', 200), journalEntry('indexer_test', 200)] } });
+    const neverArrived = smokeRun(workspace(), {
+      record: { journal: [journalEntry('health', 200), journalEntry('list_movies', 200), journalEntry('indexer_test', 200)] },
+    });
     expect(checkJournalConsistency(neverArrived, view(neverArrived))).toMatchObject({
       message: expect.stringMatching(/telemetry says passed, but graphql_ping never reached the mock/),
-      detail: { reason: 'passed-despite-failures', expected: { failedChecks: ['graphql_ping'] }, seen: { status: 'passed', journal: { graphql_ping: { requests: 0, ok: false } } } },
+      detail: {
+        reason: 'passed-despite-failures',
+        expected: { failedChecks: ['graphql_ping'] },
+        seen: { status: 'passed', journal: { graphql_ping: { requests: 0, ok: false } } },
+      },
     });
     const fiveHundred = smokeRun(workspace(), {
-      record: { journal: [journalEntry('health', 503), journalEntry('list_movies', 200), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)] },
+      record: {
+        journal: [journalEntry('health', 503), journalEntry('list_movies', 200), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)],
+      },
     });
-    expect(checkJournalConsistency(fiveHundred, view(fiveHundred))).toMatchObject({ message: expect.stringMatching(/health got 503/), detail: { reason: 'passed-despite-failures', seen: { journal: { health: { status: 503 } } } } });
+    expect(checkJournalConsistency(fiveHundred, view(fiveHundred))).toMatchObject({
+      message: expect.stringMatching(/health got 503/),
+      detail: { reason: 'passed-despite-failures', seen: { journal: { health: { status: 503 } } } },
+    });
     const leftOut = smokeRun(workspace(), {
       failed: ['health'],
-      record: { journal: [journalEntry('health', 503), journalEntry('list_movies', null), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)] },
+      record: {
+        journal: [journalEntry('health', 503), journalEntry('list_movies', null), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)],
+      },
     });
     expect(checkJournalConsistency(leftOut, view(leftOut))).toMatchObject({
       message: expect.stringMatching(/leaves out list_movies \(got no answer \(reset\)\)/),
-      detail: { reason: 'failed-checks-incomplete', expected: { failedChecks: ['health', 'list_movies'] }, seen: { failedChecks: ['health'], journal: { list_movies: { fault: 'reset', status: null } } } },
+      detail: {
+        reason: 'failed-checks-incomplete',
+        expected: { failedChecks: ['health', 'list_movies'] },
+        seen: { failedChecks: ['health'], journal: { list_movies: { fault: 'reset', status: null } } },
+      },
     });
     const unlisted = smokeRun(workspace(), { failed: ['health'], telemetry: (t) => delete t.hal.summary.failed_checks });
-    expect(checkJournalConsistency(unlisted, view(unlisted))).toMatchObject({ ok: false, detail: { reason: 'no-failed-checks', seen: { failedChecks: null } } });
+    expect(checkJournalConsistency(unlisted, view(unlisted))).toMatchObject({
+      ok: false,
+      detail: { reason: 'no-failed-checks', seen: { failedChecks: null } },
+    });
   });
   it('does not apply to flows without HAL calls, or to a skipped smoke', () => {
     const plan = planRun(workspace(), { baselineStatus: 'passed', exitCode: 0, forcedFail: false });
-    expect(checkJournalConsistency(plan, view(plan))).toMatchObject({ status: 'not-applicable', ok: null, detail: { reason: 'not-smoke', expected: { flows: ['validate', 'audit'] }, seen: { flow: 'plan' } } });
+    expect(checkJournalConsistency(plan, view(plan))).toMatchObject({
+      status: 'not-applicable',
+      ok: null,
+      detail: { reason: 'not-smoke', expected: { flows: ['validate', 'audit'] }, seen: { flow: 'plan' } },
+    });
     const skipped = smokeRun(workspace(), { telemetry: (t) => (t.hal.summary.status = 'skipped') });
-    expect(checkJournalConsistency(skipped, view(skipped))).toMatchObject({ status: 'not-applicable', detail: { reason: 'smoke-skipped', seen: { status: 'skipped' } } });
+    expect(checkJournalConsistency(skipped, view(skipped))).toMatchObject({
+      status: 'not-applicable',
+      detail: { reason: 'smoke-skipped', seen: { status: 'skipped' } },
+    });
   });
 });
 
@@ -210,12 +286,18 @@ describe('artifacts', () => {
     rmSync(`${ws.evidenceDir}/20261124-100000Z-hal-health.json`);
     const missingResult = checkArtifacts(missing, view(missing));
     expect(missingResult.message).toMatch(/hal-health\.json is listed but does not exist/);
-    expect(missingResult.detail).toMatchObject({ reason: 'missing', seen: { problems: [{ path: `${ws.evidenceDir}/20261124-100000Z-hal-health.json`, kind: 'missing' }] } });
+    expect(missingResult.detail).toMatchObject({
+      reason: 'missing',
+      seen: { problems: [{ path: `${ws.evidenceDir}/20261124-100000Z-hal-health.json`, kind: 'missing' }] },
+    });
 
     const emptyWs = workspace();
     const empty = smokeRun(emptyWs);
     writeFileSync(`${emptyWs.evidenceDir}/20261124-100000Z-hal-list_movies.json`, '');
-    expect(checkArtifacts(empty, view(empty))).toMatchObject({ message: expect.stringMatching(/hal-list_movies\.json is listed but empty/), detail: { reason: 'empty' } });
+    expect(checkArtifacts(empty, view(empty))).toMatchObject({
+      message: expect.stringMatching(/hal-list_movies\.json is listed but empty/),
+      detail: { reason: 'empty' },
+    });
 
     const failedListed = smokeRun(workspace(), {
       failed: ['indexer_test'],
@@ -229,10 +311,17 @@ describe('artifacts', () => {
     const fallbackWs = workspace();
     const fallback = smokeRun(fallbackWs);
     writeFileSync(`${fallbackWs.evidenceDir}/20261124-100000Z-hal-health.json`, '{"status":503,"note":"Health endpoint returned no body"}');
-    expect(checkArtifacts(fallback, view(fallback))).toMatchObject({ message: expect.stringMatching(/holds the synthetic fallback body/), detail: { reason: 'fallback-body', seen: { problems: [{ check: 'health' }] } } });
+    expect(checkArtifacts(fallback, view(fallback))).toMatchObject({
+      message: expect.stringMatching(/holds the synthetic fallback body/),
+      detail: { reason: 'fallback-body', seen: { problems: [{ check: 'health' }] } },
+    });
   });
   it('fails: a capture of a call the mock failed, though failed_checks does not say so', () => {
-    const run = smokeRun(workspace(), { record: { journal: [journalEntry('health', 503), journalEntry('list_movies', 200), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)] } });
+    const run = smokeRun(workspace(), {
+      record: {
+        journal: [journalEntry('health', 503), journalEntry('list_movies', 200), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)],
+      },
+    });
     expect(checkArtifacts(run, view(run))).toMatchObject({
       message: expect.stringMatching(/hal-health\.json is listed although health got 503$/),
       detail: { reason: 'failed-call-listed', seen: { problems: [{ kind: 'failed-call-listed', check: 'health', requests: 1, status: 503, fault: null }] } },
@@ -250,7 +339,11 @@ describe('graphql-escaping', () => {
     const run = smokeRun(workspace());
     expect(checkGraphqlEscaping(run, view(run))).toMatchObject({
       ok: true,
-      detail: { reason: 'escaped', expected: { bodyIsJson: true, query: 'query { __typename }' }, seen: { requests: 1, bodyIsJson: true, query: 'query { __typename }' } },
+      detail: {
+        reason: 'escaped',
+        expected: { bodyIsJson: true, query: 'query { __typename }' },
+        seen: { requests: 1, bodyIsJson: true, query: 'query { __typename }' },
+      },
     });
   });
   it('fails: never arrived (args rejected), arrived unescaped, or with another query (gap 5)', () => {
@@ -261,9 +354,18 @@ describe('graphql-escaping', () => {
       detail: { reason: 'never-arrived', seen: { requests: 0, bodyIsJson: null, query: null, body: null } },
     });
     const body = '{"query":"{"query":"query { __typename }"}"}';
-    const pasted = { ...base, journal: [journalEntry('graphql_ping', 400, { body, bodyIsJson: false, graphql: { parseable: false, operation: null, query: null } })] };
-    expect(checkGraphqlEscaping(pasted, view(pasted))).toMatchObject({ message: expect.stringMatching(/\(not JSON\)/), detail: { reason: 'body-not-json', seen: { requests: 1, bodyIsJson: false, body } } });
-    const other = { ...base, journal: [journalEntry('graphql_ping', 200, { graphql: { parseable: true, operation: 'query', query: '{ health { status } }' } })] };
+    const pasted = {
+      ...base,
+      journal: [journalEntry('graphql_ping', 400, { body, bodyIsJson: false, graphql: { parseable: false, operation: null, query: null } })],
+    };
+    expect(checkGraphqlEscaping(pasted, view(pasted))).toMatchObject({
+      message: expect.stringMatching(/\(not JSON\)/),
+      detail: { reason: 'body-not-json', seen: { requests: 1, bodyIsJson: false, body } },
+    });
+    const other = {
+      ...base,
+      journal: [journalEntry('graphql_ping', 200, { graphql: { parseable: true, operation: 'query', query: '{ health { status } }' } })],
+    };
     expect(checkGraphqlEscaping(other, view(other))).toMatchObject({
       message: expect.stringMatching(/expected query "query \{ __typename \}"/),
       detail: { reason: 'wrong-query', seen: { query: '{ health { status } }' } },
@@ -273,23 +375,38 @@ describe('graphql-escaping', () => {
     const plan = planRun(workspace(), { baselineStatus: 'passed', exitCode: 0, forcedFail: false });
     expect(checkGraphqlEscaping(plan, view(plan))).toMatchObject({ status: 'not-applicable', detail: { reason: 'not-smoke' } });
     const skipped = smokeRun(workspace(), { record: { journal: [] }, telemetry: (t) => (t.scenarios[0].status = 'skipped') });
-    expect(checkGraphqlEscaping(skipped, view(skipped))).toMatchObject({ status: 'not-applicable', detail: { reason: 'smoke-skipped', seen: { requests: 0 } } });
+    expect(checkGraphqlEscaping(skipped, view(skipped))).toMatchObject({
+      status: 'not-applicable',
+      detail: { reason: 'smoke-skipped', seen: { requests: 0 } },
+    });
   });
 });
 
 describe('secret-leak', () => {
   it('holds when the key is nowhere', () => {
-    expect(checkSecretLeak(smokeRun(workspace()))).toMatchObject({ ok: true, detail: { reason: 'not-found', expected: { places: [] }, seen: { places: [], scannedFiles: 6 } } });
+    expect(checkSecretLeak(smokeRun(workspace()))).toMatchObject({
+      ok: true,
+      detail: { reason: 'not-found', expected: { places: [] }, seen: { places: [], scannedFiles: 6 } },
+    });
   });
   it('fails: the key in the log, a capture, the telemetry or stderr (gap 8)', () => {
     const ws = workspace();
     const run = smokeRun(ws);
     const log = `${ws.evidenceDir}/spec-validate_2026-11-24T10:00:00Z-12345.log`;
     appendFileSync(log, `calling with key ${TEST_KEY}\n`);
-    expect(checkSecretLeak(run)).toMatchObject({ message: expect.stringMatching(/spec-validate_.*\.log/), detail: { reason: 'leaked', seen: { places: [log] } } });
-    expect(checkSecretLeak({ ...smokeRun(workspace()), stderr: `X-Api-Key: ${TEST_KEY}` })).toMatchObject({ message: expect.stringMatching(/stderr/), detail: { reason: 'leaked', seen: { places: ['stderr'] } } });
+    expect(checkSecretLeak(run)).toMatchObject({
+      message: expect.stringMatching(/spec-validate_.*\.log/),
+      detail: { reason: 'leaked', seen: { places: [log] } },
+    });
+    expect(checkSecretLeak({ ...smokeRun(workspace()), stderr: `X-Api-Key: ${TEST_KEY}` })).toMatchObject({
+      message: expect.stringMatching(/stderr/),
+      detail: { reason: 'leaked', seen: { places: ['stderr'] } },
+    });
     const inTelemetry = smokeRun(workspace(), { telemetry: (t) => (t.debug = { key: TEST_KEY }) });
-    expect(checkSecretLeak(inTelemetry)).toMatchObject({ message: expect.stringMatching(/spec-validate_.*\.json/), detail: { seen: { places: [inTelemetry.telemetryPath] } } });
+    expect(checkSecretLeak(inTelemetry)).toMatchObject({
+      message: expect.stringMatching(/spec-validate_.*\.json/),
+      detail: { seen: { places: [inTelemetry.telemetryPath] } },
+    });
   });
 });
 
@@ -299,9 +416,19 @@ describe('transition', () => {
       { flow: 'validate', label: 'healthy', observed: 'passed', expected: 'passed' },
       { flow: 'validate', label: 'degraded', observed: 'failed', expected: 'failed' },
     ]);
-    expect(pair).toMatchObject({ ok: true, detail: { reason: 'as-expected', expected: { runs: ['healthy', 'degraded'], statuses: ['passed', 'failed'] }, seen: { statuses: ['passed', 'failed'] } } });
+    expect(pair).toMatchObject({
+      ok: true,
+      detail: { reason: 'as-expected', expected: { runs: ['healthy', 'degraded'], statuses: ['passed', 'failed'] }, seen: { statuses: ['passed', 'failed'] } },
+    });
     expect(
-      checkTransition(['passed', 'failed', 'passed'].map((status, index) => ({ flow: 'validate', label: `p${index}`, observed: status, expected: status as 'passed' | 'failed' }))).ok,
+      checkTransition(
+        ['passed', 'failed', 'passed'].map((status, index) => ({
+          flow: 'validate',
+          label: `p${index}`,
+          observed: status,
+          expected: status as 'passed' | 'failed',
+        })),
+      ).ok,
     ).toBe(true);
   });
   it('fails when the degraded run still says passed, or gave no status', () => {
@@ -310,7 +437,11 @@ describe('transition', () => {
       { flow: 'validate', label: 'degraded', observed: 'passed', expected: 'failed' },
     ]);
     expect(stuck.message).toBe('healthy, degraded: expected passed→failed, saw passed→passed');
-    expect(stuck.detail).toEqual({ reason: 'unexpected-sequence', expected: { runs: ['healthy', 'degraded'], statuses: ['passed', 'failed'] }, seen: { runs: ['healthy', 'degraded'], statuses: ['passed', 'passed'] } });
+    expect(stuck.detail).toEqual({
+      reason: 'unexpected-sequence',
+      expected: { runs: ['healthy', 'degraded'], statuses: ['passed', 'failed'] },
+      seen: { runs: ['healthy', 'degraded'], statuses: ['passed', 'passed'] },
+    });
     const silent = checkTransition([
       { flow: 'audit', label: 'healthy', observed: null, expected: 'passed' },
       { flow: 'audit', label: 'degraded', observed: 'failed', expected: 'failed' },
@@ -318,23 +449,45 @@ describe('transition', () => {
     expect(silent).toMatchObject({ ok: false, detail: { reason: 'unexpected-sequence', seen: { statuses: [null, 'failed'] } } });
   });
   it('does not apply to a single run, nor to a shard', () => {
-    expect(checkTransition([{ flow: 'validate', label: 'healthy', observed: 'passed', expected: 'passed' }])).toMatchObject({ status: 'not-applicable', detail: { reason: 'single-run' } });
-    expect(notApplicableTransition('a shard')).toMatchObject({ status: 'not-applicable', ok: null, message: 'a shard', detail: { reason: 'partial-shard', expected: null, seen: null } });
+    expect(checkTransition([{ flow: 'validate', label: 'healthy', observed: 'passed', expected: 'passed' }])).toMatchObject({
+      status: 'not-applicable',
+      detail: { reason: 'single-run' },
+    });
+    expect(notApplicableTransition('a shard')).toMatchObject({
+      status: 'not-applicable',
+      ok: null,
+      message: 'a shard',
+      detail: { reason: 'partial-shard', expected: null, seen: null },
+    });
   });
 });
 
 describe('baseline', () => {
   it('holds: passing baseline exits 0; failing baseline fails and exits non-zero; allowed failure exits 0', () => {
     const passing = planRun(workspace(), { baselineStatus: 'passed', exitCode: 0, forcedFail: false });
-    expect(checkBaseline(passing, view(passing))).toMatchObject({ ok: true, detail: { reason: 'as-expected', expected: { 'baseline.status': ['passed', 'skipped'], exit: 'zero' }, seen: { 'baseline.status': 'passed', exitCode: 0 } } });
+    expect(checkBaseline(passing, view(passing))).toMatchObject({
+      ok: true,
+      detail: {
+        reason: 'as-expected',
+        expected: { 'baseline.status': ['passed', 'skipped'], exit: 'zero' },
+        seen: { 'baseline.status': 'passed', exitCode: 0 },
+      },
+    });
     const failing = planRun(workspace(), { baselineStatus: 'failed', exitCode: 1, forcedFail: true });
-    expect(checkBaseline(failing, view(failing))).toMatchObject({ ok: true, detail: { reason: 'as-expected', expected: { 'baseline.status': ['failed'], exit: 'non-zero' } } });
+    expect(checkBaseline(failing, view(failing))).toMatchObject({
+      ok: true,
+      detail: { reason: 'as-expected', expected: { 'baseline.status': ['failed'], exit: 'non-zero' } },
+    });
     const allowed = planRun(workspace(), { baselineStatus: 'failed', exitCode: 0, forcedFail: true, allowFail: true });
     expect(checkBaseline(allowed, view(allowed))).toMatchObject({ ok: true, detail: { expected: { exit: 'zero' } } });
   });
   it('holds on a skipped baseline with exit 0, as the Spec Kit advances on it; not when it exits non-zero', () => {
     const skipped = planRun(workspace(), { baselineStatus: 'skipped', exitCode: 0, forcedFail: false });
-    expect(checkBaseline(skipped, view(skipped))).toMatchObject({ ok: true, message: 'a passing baseline gave baseline.status skipped and exit 0', detail: { reason: 'skipped-accepted' } });
+    expect(checkBaseline(skipped, view(skipped))).toMatchObject({
+      ok: true,
+      message: 'a passing baseline gave baseline.status skipped and exit 0',
+      detail: { reason: 'skipped-accepted' },
+    });
     const skippedButFailed = planRun(workspace(), { baselineStatus: 'skipped', exitCode: 1, forcedFail: false });
     expect(checkBaseline(skippedButFailed, view(skippedButFailed))).toMatchObject({ ok: false, detail: { reason: 'exit-mismatch', seen: { exitCode: 1 } } });
   });
@@ -349,6 +502,9 @@ describe('baseline', () => {
   });
   it('does not apply outside plan', () => {
     const run = smokeRun(workspace());
-    expect(checkBaseline(run, view(run))).toMatchObject({ status: 'not-applicable', detail: { reason: 'not-plan', expected: { flows: ['plan'] }, seen: { flow: 'validate' } } });
+    expect(checkBaseline(run, view(run))).toMatchObject({
+      status: 'not-applicable',
+      detail: { reason: 'not-plan', expected: { flows: ['plan'] }, seen: { flow: 'validate' } },
+    });
   });
 });

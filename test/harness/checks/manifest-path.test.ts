@@ -9,28 +9,45 @@ describe('manifest-path', () => {
   it('holds when every cargo call passes the configured manifest', () => {
     const ws = workspace();
     const result = checkManifestPath(smokeRun(ws), 'hermetic');
-    expect(result).toMatchObject({ ok: true, detail: { reason: 'configured', expected: { manifest: 'codex-rs/Cargo.toml', resolved: `${ws.repoDir}/codex-rs/Cargo.toml` } } });
-    expect(manifestCallsOf(result)).toEqual(Array(4).fill({ command: 'run --manifest-path codex-rs/Cargo.toml', manifest: 'codex-rs/Cargo.toml', matches: true }));
+    expect(result).toMatchObject({
+      ok: true,
+      detail: { reason: 'configured', expected: { manifest: 'codex-rs/Cargo.toml', resolved: `${ws.repoDir}/codex-rs/Cargo.toml` } },
+    });
+    expect(manifestCallsOf(result)).toEqual(
+      Array(4).fill({ command: 'run --manifest-path codex-rs/Cargo.toml', manifest: 'codex-rs/Cargo.toml', matches: true }),
+    );
   });
   it('fails: a cargo call without --manifest-path (gap 4) or with another manifest, or none for the smoke', () => {
     const ws = workspace();
     const bare = checkManifestPath(smokeRun(ws, { record: { shimCalls: [cargoCall(ws), cargoCall(ws, [])] } }), 'hermetic');
     expect(bare).toMatchObject({ message: expect.stringMatching(/^cargo run --quiet -p … ran without --manifest-path$/), detail: { reason: 'missing-flag' } });
-    expect(manifestCallsOf(bare).map((call) => [call.manifest, call.matches])).toEqual([['codex-rs/Cargo.toml', true], [null, false]]);
+    expect(manifestCallsOf(bare).map((call) => [call.manifest, call.matches])).toEqual([
+      ['codex-rs/Cargo.toml', true],
+      [null, false],
+    ]);
     const other = checkManifestPath(smokeRun(ws, { record: { shimCalls: [cargoCall(ws, ['--manifest-path', 'Cargo.toml'])] } }), 'hermetic');
-    expect(other).toMatchObject({ message: expect.stringMatching(/--manifest-path Cargo\.toml, expected codex-rs\/Cargo\.toml/), detail: { reason: 'other-manifest' } });
+    expect(other).toMatchObject({
+      message: expect.stringMatching(/--manifest-path Cargo\.toml, expected codex-rs\/Cargo\.toml/),
+      detail: { reason: 'other-manifest' },
+    });
     expect(manifestCallsOf(other)).toEqual([{ command: 'run --manifest-path Cargo.toml', manifest: 'Cargo.toml', matches: false }]);
     const none = checkManifestPath(smokeRun(ws, { record: { shimCalls: [] } }), 'hermetic');
     expect(none).toMatchObject({ ok: false, detail: { reason: 'smoke-without-cargo', seen: { transport: 'hermetic', calls: [] } } });
   });
   it('names the first wrong call in its reason, and each wording once in its message', () => {
     const ws = workspace();
-    const mixed = checkManifestPath(smokeRun(ws, { record: { shimCalls: [cargoCall(ws, ['--manifest-path=Cargo.toml']), cargoCall(ws, []), cargoCall(ws, [])] } }), 'hermetic');
+    const mixed = checkManifestPath(
+      smokeRun(ws, { record: { shimCalls: [cargoCall(ws, ['--manifest-path=Cargo.toml']), cargoCall(ws, []), cargoCall(ws, [])] } }),
+      'hermetic',
+    );
     expect(mixed.detail.reason).toBe('other-manifest');
     expect(mixed.message).toBe('cargo ran with --manifest-path Cargo.toml, expected codex-rs/Cargo.toml; cargo run --quiet -p … ran without --manifest-path');
   });
   it('does not apply to the native transport, or to a flow that ran no cargo', () => {
-    expect(checkManifestPath(smokeRun(workspace()), 'native')).toMatchObject({ status: 'not-applicable', detail: { reason: 'native-transport', seen: { transport: 'native', calls: [] } } });
+    expect(checkManifestPath(smokeRun(workspace()), 'native')).toMatchObject({
+      status: 'not-applicable',
+      detail: { reason: 'native-transport', seen: { transport: 'native', calls: [] } },
+    });
     const plan = planRun(workspace(), { baselineStatus: 'passed', exitCode: 0, forcedFail: false });
     expect(checkManifestPath(plan, 'hermetic')).toMatchObject({ status: 'not-applicable', detail: { reason: 'no-cargo-calls' } });
   });
@@ -42,7 +59,11 @@ describe('manifest-path', () => {
         t.hal.summary.status = 'skipped';
       },
     });
-    expect(checkManifestPath(skipped, 'hermetic')).toMatchObject({ status: 'not-applicable', message: expect.stringMatching(/reported its HAL smoke skipped/), detail: { reason: 'smoke-skipped' } });
+    expect(checkManifestPath(skipped, 'hermetic')).toMatchObject({
+      status: 'not-applicable',
+      message: expect.stringMatching(/reported its HAL smoke skipped/),
+      detail: { reason: 'smoke-skipped' },
+    });
   });
 });
 

@@ -52,7 +52,9 @@ describe('guardrail-harness check-telemetry --help', () => {
   it.each([[['--help']], [['-h']], [[FIXTURES, '--strict', '--help']]])('%j prints the usage on stdout, exit 0', async (args) => {
     const result = await checkTelemetry(...args);
     expect(result).toEqual({ code: 0, stdout: CHECK_TELEMETRY_HELP, stderr: '' });
-    expect(result.stdout).toMatch(/^Usage: guardrail-harness check-telemetry \[--strict\] \[--outcome\] \[--repo DIR\] \[--no-evidence\] \[--hal \| --no-hal\] PATH\.\.\.\n/);
+    expect(result.stdout).toMatch(
+      /^Usage: guardrail-harness check-telemetry \[--strict\] \[--outcome\] \[--repo DIR\] \[--no-evidence\] \[--hal \| --no-hal\] PATH\.\.\.\n/,
+    );
     for (const flag of ['--strict', '--outcome', '--repo DIR', '--no-evidence', '--hal', '--no-hal']) expect(result.stdout).toContain(`\n  ${flag} `);
     expect(result.stdout).toMatch(/Exit status: 0 no problems, 1 problems found, 2 usage error\.\n$/);
   });

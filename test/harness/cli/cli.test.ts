@@ -56,13 +56,19 @@ describe('guardrail-harness run', () => {
     [['run', '--repo', '/tmp'], /has no scripts\/spec_ops_004\/commands\/spec_ops_validate\.sh/],
     [['run', '--spec', 'bad/spec', '--flows', 'tasks', '--scenarios', 'healthy'], /spec id .* cannot be a folder name/],
     [['run', '--bogus'], /Unknown option '--bogus'/],
-    [['deploy'], /unknown command "deploy"; the commands are run, check-telemetry, merge, report, gaps, knobs, hal-server, call-tool\nRun guardrail-harness --help for usage\./],
+    [
+      ['deploy'],
+      /unknown command "deploy"; the commands are run, check-telemetry, merge, report, gaps, knobs, hal-server, call-tool\nRun guardrail-harness --help for usage\./,
+    ],
     [['run', '--out'], /--out needs a value: --out VALUE\nRun guardrail-harness run --help for usage\./],
     [['run', '--env', 'NO_EQUALS'], /--env "NO_EQUALS": expected KEY=VALUE/],
     [['run', '--env', 'BAD-NAME=1'], /"BAD-NAME" is not a shell variable name \(letters, digits and _, not starting with a digit\)/],
     [['run', '--env', '9LIVES=1'], /"9LIVES" is not a shell variable name/],
     [['gaps', '--env', 'BAD NAME=1'], /"BAD NAME" is not a shell variable name/],
-    [['run', '--export-evidence'], /--repo is the kit's own reference guardrails \(the default\); the kit is never written to\. Pass --repo with your guardrail repository/],
+    [
+      ['run', '--export-evidence'],
+      /--repo is the kit's own reference guardrails \(the default\); the kit is never written to\. Pass --repo with your guardrail repository/,
+    ],
     [['run', '--export-evidence', '--repo', '/nonexistent/repo'], /--repo \/nonexistent\/repo is not a folder/],
     [['run', '--export-evidence', '--shard', '1/2', '--repo', '/tmp'], /--export-evidence exports a whole pair; run without --shard/],
   ])('%j exits 2 with a message that says what to do', (args, message) => {
@@ -97,10 +103,22 @@ describe('guardrail-harness run', () => {
 });
 
 describe('guardrail-harness run --env / --env-file', () => {
-  it('applies them after the harness\'s own variables, and report.json and the console list them, secrets redacted', () => {
+  it("applies them after the harness's own variables, and report.json and the console list them, secrets redacted", () => {
     const envFile = join(scratch, 'ci.env');
     writeFileSync(envFile, '# variables for a later script version\nHAL_SECRET_OTHER=kvd_user_secret_value\nSPEC_OPS_TELEMETRY_HAL=1\n');
-    const result = harness(['run', '--flows', 'validate', '--out', 'env-bundles', '--env-file', envFile, '--env', 'SPEC_OPS_TELEMETRY_HAL=0', '--env', 'MY_FLAG=on']);
+    const result = harness([
+      'run',
+      '--flows',
+      'validate',
+      '--out',
+      'env-bundles',
+      '--env-file',
+      envFile,
+      '--env',
+      'SPEC_OPS_TELEMETRY_HAL=0',
+      '--env',
+      'MY_FLAG=on',
+    ]);
     // The checks judge what the scripts got: SPEC_OPS_TELEMETRY_HAL=0 means no hal.summary.
     expect(result.code).toBe(0);
     const notes = result.stdout.split('\n').filter((line) => line.startsWith('note: --env'));
@@ -113,7 +131,9 @@ describe('guardrail-harness run --env / --env-file', () => {
     const report = JSON.parse(reportText);
     expect(report.notes).toEqual(notes.map((line) => line.slice('note: '.length)));
     for (const run of report.runs) {
-      expect(run.checks.find((check: { id: string }) => check.id === 'telemetry-schema').message).toMatch(/hal\.summary absent as SPEC_OPS_TELEMETRY_HAL=0 asks/);
+      expect(run.checks.find((check: { id: string }) => check.id === 'telemetry-schema').message).toMatch(
+        /hal\.summary absent as SPEC_OPS_TELEMETRY_HAL=0 asks/,
+      );
     }
     expect(`${reportText}${result.stdout}${result.stderr}`).not.toContain('kvd_user_secret_value');
   });

@@ -5,8 +5,8 @@ import path from 'node:path';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
-import { API_KEY, NODE, ROOT, cleanEnv, isAlive, parseResult, run, tempDir } from '../../support/mcp.ts';
+import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
+import { API_KEY, cleanEnv, isAlive, NODE, parseResult, ROOT, run, tempDir } from '../../support/mcp.ts';
 
 const CLI = path.join(ROOT, 'harness', 'cli', 'main.ts');
 const FLAGS = '--tool NAME --args JSON --timeout SECS --env KEY=VALUE -- SERVER...';
@@ -23,7 +23,7 @@ describe('guardrail-harness call-tool', () => {
     [['--help'], `unknown argument '--help' (flags: ${FLAGS})`],
     [[], `no arguments given (flags: ${FLAGS})`],
     [['--tool', 'http-get', '--timeout', '1.5', '--', 'srv'], "invalid --timeout '1.5': invalid digit found in string"],
-  ])('%j: exit 1 (not 2) with call_tool\'s usage error', async (args, cause) => {
+  ])("%j: exit 1 (not 2) with call_tool's usage error", async (args, cause) => {
     const result = await harness(['call-tool', ...args]);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
@@ -33,9 +33,19 @@ describe('guardrail-harness call-tool', () => {
 
   it('invalid --args: exit 1, the raw text on stderr as given', async () => {
     const marker = path.join(tmp.dir, 'started');
-    const result = await harness(['call-tool', '--tool', 'http-get', '--args', '{"url":"kvd_x', '--', NODE, '-e', `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`]);
+    const result = await harness([
+      'call-tool',
+      '--tool',
+      'http-get',
+      '--args',
+      '{"url":"kvd_x',
+      '--',
+      NODE,
+      '-e',
+      `require('fs').writeFileSync(${JSON.stringify(marker)}, '')`,
+    ]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: failed to parse arguments\n\nCaused by:\n    0: failed to parse --args JSON: \{"url":"kvd_x\n    1: .+\n$/);
+    expect(result.stderr).toMatch(/^Error: failed to parse arguments\n\nCaused by:\n {4}0: failed to parse --args JSON: \{"url":"kvd_x\n {4}1: .+\n$/);
     expect(existsSync(marker)).toBe(false);
   });
 

@@ -4,8 +4,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { MERGE_HELP } from '../../../harness/cli/merge-command.ts';
 import { harnessMain } from '../../../harness/cli/commands.ts';
+import { MERGE_HELP } from '../../../harness/cli/merge-command.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'merge-command-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -25,7 +25,10 @@ describe('guardrail-harness merge usage errors exit 2, name the flag and point a
     [['--junt', 'j.xml', 'shard.json'], "Unknown option '--junt'; did you mean --junit?"],
     [['shard.json', '--junit'], '--junit needs a value: --junit VALUE'],
     [['--report-json'], '--report-json needs a value: --report-json VALUE'],
-    [['--markdown', '--junit', 'j.xml', 'shard.json'], '--markdown needs a value, but the next argument is "--junit"; give one, or write --markdown=--junit if that is the value'],
+    [
+      ['--markdown', '--junit', 'j.xml', 'shard.json'],
+      '--markdown needs a value, but the next argument is "--junit"; give one, or write --markdown=--junit if that is the value',
+    ],
   ])('%j', async (args, message) => {
     expect(await merge(...args)).toEqual(usageError(message));
   });

@@ -3,11 +3,11 @@
 // answers were recorded (`npm run conformance -- --update`). The live comparison with
 // the real server is `npm run conformance`, which .ci/run runs too.
 import { describe, expect, it } from 'vitest';
-import { CHECK_NAMES, listScenarios, type CheckName } from '../../../mock-hal/index.ts';
 import { conformanceCases, PROFILES } from '../../../harness/conformance/cases.ts';
 import { FIXTURE_PATH, KIT_HAL_COMMAND, readFixture } from '../../../harness/conformance/cli.ts';
 import { compareObservations, formatDifferences } from '../../../harness/conformance/compare.ts';
-import { observeServer, type Observation } from '../../../harness/conformance/observe.ts';
+import { type Observation, observeServer } from '../../../harness/conformance/observe.ts';
+import { CHECK_NAMES, type CheckName, listScenarios } from '../../../mock-hal/index.ts';
 
 const fixture = readFixture();
 const cases = conformanceCases();
@@ -31,11 +31,7 @@ describe('the recorded answers of the real hal-mcp', () => {
       const behaviour = scenarios.find((s) => s.name === scenario)!.phases[phase]!.endpoints[check] ?? { type: 'ok' };
       return `${check} ${JSON.stringify(behaviour)}`;
     };
-    const sent = new Set(
-      cases.flatMap((c) =>
-        typeof c.scenario === 'string' ? [key(c.id.split('/').at(-1) as CheckName, c.scenario, c.phase ?? 0)] : [],
-      ),
-    );
+    const sent = new Set(cases.flatMap((c) => (typeof c.scenario === 'string' ? [key(c.id.split('/').at(-1) as CheckName, c.scenario, c.phase ?? 0)] : [])));
     const held = scenarios.flatMap((s) => s.phases.flatMap((_, phase) => CHECK_NAMES.map((check) => key(check, s.name, phase))));
     expect(held.filter((k) => !sent.has(k))).toEqual([]);
     expect(held.length).toBeGreaterThan(sent.size);
@@ -68,7 +64,11 @@ describe('the comparison', () => {
   });
 
   it.each([
-    ['a content item', (o: Observation) => ((o.answer as { result: { content: Array<{ text: string }> } }).result.content[0]!.text = 'Status: 401 Unauthorized'), 'answer.result.content[0].text'],
+    [
+      'a content item',
+      (o: Observation) => ((o.answer as { result: { content: Array<{ text: string }> } }).result.content[0]!.text = 'Status: 401 Unauthorized'),
+      'answer.result.content[0].text',
+    ],
     ['isError', (o: Observation) => ((o.answer as { result: { isError?: boolean } }).result.isError = true), 'answer.result.isError'],
     ['a request header', (o: Observation) => (o.requests[0]!.headers['user-agent'] = 'other'), 'requests[0].headers.user-agent'],
     ['a request that never came', (o: Observation) => (o.requests = []), 'requests[0]'],

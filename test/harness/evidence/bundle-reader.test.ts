@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  type BundleProblem,
   DEFAULT_BUNDLE_LIMITS,
   problemLine,
   readBundle,
   readRunFileText,
   readRunFolder,
   readRunManifest,
-  type BundleProblem,
 } from '../../../harness/evidence/bundle-reader.ts';
 import { createBundle, writeRunEvidence } from '../../../harness/evidence/evidence.ts';
 import { MAX_TELEMETRY_BYTES } from '../../../harness/telemetry/telemetry-files.ts';
@@ -73,11 +73,28 @@ describe('a good bundle', () => {
     });
     await bundle.finalize([{ scenario: 'healthy', flow: 'validate', status: 'passed', expectedStatus: 'passed', exitCode: 0, evidenceDir: runDir }]);
     const detail = { reason: 'exit-zero', expected: 0, seen: 0 };
-    await writeFile(join(bundle.dir, 'report.json'), JSON.stringify({
-      ok: true, specId: 'SPEC-KIT-018', pairId: 'pair-1', bundleDir: bundle.dir, notes: ['a note'],
-      runs: [{ scenario: 'healthy', flow: 'validate', exitCode: 0, durationMs: 12, evidenceDir: runDir, status: 'passed', expectedStatus: 'passed',
-        checks: [{ id: 'exit-code', status: 'passed', ok: true, message: 'exit 0', detail }] }],
-    }));
+    await writeFile(
+      join(bundle.dir, 'report.json'),
+      JSON.stringify({
+        ok: true,
+        specId: 'SPEC-KIT-018',
+        pairId: 'pair-1',
+        bundleDir: bundle.dir,
+        notes: ['a note'],
+        runs: [
+          {
+            scenario: 'healthy',
+            flow: 'validate',
+            exitCode: 0,
+            durationMs: 12,
+            evidenceDir: runDir,
+            status: 'passed',
+            expectedStatus: 'passed',
+            checks: [{ id: 'exit-code', status: 'passed', ok: true, message: 'exit 0', detail }],
+          },
+        ],
+      }),
+    );
 
     const read = readBundle(bundle.dir);
     expect(read.problems).toEqual([]);
@@ -129,7 +146,13 @@ describe('missing files', () => {
     expect(folder.telemetry?.value).toEqual({ command: 'spec-ops-audit' });
     expect(folder.journal).toBeNull();
     expect(folder.shimCalls).toEqual([]);
-    expect(kinds(folder.problems)).toEqual(['missing:manifest.json', 'missing:journal.json', 'missing:shim-log.jsonl', 'missing:stdout.txt', 'missing:stderr.txt']);
+    expect(kinds(folder.problems)).toEqual([
+      'missing:manifest.json',
+      'missing:journal.json',
+      'missing:shim-log.jsonl',
+      'missing:stdout.txt',
+      'missing:stderr.txt',
+    ]);
     expect(folder.problems[0]?.problem).toMatch(/did not finish writing its evidence/);
     expect(readRunManifest(join(dir, 'nowhere')).problems.map((p) => p.kind)).toEqual(['missing']);
   });
@@ -170,7 +193,14 @@ describe('malformed files', () => {
     expect(kinds(read.problems)).toEqual(['wrong-shape:report.json']);
 
     const run = await fixture('escape', {
-      'manifest.json': JSON.stringify({ flow: 'audit', telemetry: '../../secret.json', files: [{ name: '../x', source: '/x' }, { name: 'ok.log', source: '/r/ok.log' }] }),
+      'manifest.json': JSON.stringify({
+        flow: 'audit',
+        telemetry: '../../secret.json',
+        files: [
+          { name: '../x', source: '/x' },
+          { name: 'ok.log', source: '/r/ok.log' },
+        ],
+      }),
     });
     const { manifest, problems } = readRunManifest(run);
     expect(manifest?.telemetry).toBe('telemetry.json');
@@ -219,16 +249,39 @@ describe('a bundle from an older harness', () => {
   it('finds runs through pair.json and reads fields that did not exist yet as absent', async () => {
     const bundle = await fixture('old/SPEC-KIT-018/pair-0', {
       // No bundleDir, no run status, checks without detail; absolute paths from another machine.
-      'report.json': JSON.stringify({ ok: false, specId: 'SPEC-KIT-018', pairId: 'pair-0', notes: [], runs: [
-        { scenario: 'healthy', flow: 'validate', exitCode: 1, durationMs: 9, evidenceDir: '/ci/old/healthy/validate',
-          checks: [{ id: 'exit-code', status: 'failed', ok: false, message: 'exit 1' }, { id: 'hal-reached', status: 'skipped', ok: null, message: '?' }] },
-      ] }),
+      'report.json': JSON.stringify({
+        ok: false,
+        specId: 'SPEC-KIT-018',
+        pairId: 'pair-0',
+        notes: [],
+        runs: [
+          {
+            scenario: 'healthy',
+            flow: 'validate',
+            exitCode: 1,
+            durationMs: 9,
+            evidenceDir: '/ci/old/healthy/validate',
+            checks: [
+              { id: 'exit-code', status: 'failed', ok: false, message: 'exit 1' },
+              { id: 'hal-reached', status: 'skipped', ok: null, message: '?' },
+            ],
+          },
+        ],
+      }),
       'pair.json': JSON.stringify({ flows: { validate: { runs: [{ scenario: 'healthy', evidenceDir: 'healthy/validate' }], transition: 'failed' } } }),
       // No "telemetry" field, no skipped, no repoCopy; files without repoPath.
-      'healthy/validate/manifest.json': JSON.stringify({ scenario: 'healthy', flow: 'validate', exitCode: 1, durationMs: 9, files: [{ name: 'telemetry.json', source: '/ci/old/repo/docs/t.json' }] }),
+      'healthy/validate/manifest.json': JSON.stringify({
+        scenario: 'healthy',
+        flow: 'validate',
+        exitCode: 1,
+        durationMs: 9,
+        files: [{ name: 'telemetry.json', source: '/ci/old/repo/docs/t.json' }],
+      }),
       'healthy/validate/telemetry.json': '{"schemaVersion":1}',
       // A journal from before bodyIsJson, phase and durationMs, with a fault this version does not know.
-      'healthy/validate/journal.json': JSON.stringify([{ time: '2026-01-01T00:00:00Z', method: 'GET', path: '/health', check: 'health', status: null, fault: 'exploded' }]),
+      'healthy/validate/journal.json': JSON.stringify([
+        { time: '2026-01-01T00:00:00Z', method: 'GET', path: '/health', check: 'health', status: null, fault: 'exploded' },
+      ]),
       'healthy/validate/shim-log.jsonl': '',
       'healthy/validate/stdout.txt': '',
       'healthy/validate/stderr.txt': '',

@@ -1,6 +1,6 @@
 // The atomic writes evidence is written with: a whole new file or the old one, never a
 // half-written one or a temp file left behind; copies report their size and hash.
-import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { copyFileAtomic, writeFileAtomic } from '../../../common/atomic-files.ts';

@@ -1,16 +1,16 @@
 // The evidence bundle: OUT/<SPEC-ID>/<pair-id>, its run folders, and the pair.json that
 // closes it with each flow's runs and observed vs expected transition.
-import { mkdir, readFile, readdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   buildPairFile,
   createBundle,
   newPairId,
+  type PairRunInput,
   phaseDirName,
   transitionString,
   writePairFile,
-  type PairRunInput,
 } from '../../../harness/evidence/evidence.ts';
 import { useTempDir } from './evidence-fixtures.ts';
 
@@ -81,8 +81,24 @@ describe('createBundle', () => {
 
 describe('pair.json', () => {
   const runs: PairRunInput[] = [
-    { scenario: 'flap', phase: 'up', flow: 'validate', status: 'passed', expectedStatus: 'passed', exitCode: 0, evidenceDir: '/b/S/p/flap/validate/phase-1-up' },
-    { scenario: 'flap', phase: 'down', flow: 'validate', status: 'passed', expectedStatus: 'failed', exitCode: 0, evidenceDir: '/b/S/p/flap/validate/phase-2-down' },
+    {
+      scenario: 'flap',
+      phase: 'up',
+      flow: 'validate',
+      status: 'passed',
+      expectedStatus: 'passed',
+      exitCode: 0,
+      evidenceDir: '/b/S/p/flap/validate/phase-1-up',
+    },
+    {
+      scenario: 'flap',
+      phase: 'down',
+      flow: 'validate',
+      status: 'passed',
+      expectedStatus: 'failed',
+      exitCode: 0,
+      evidenceDir: '/b/S/p/flap/validate/phase-2-down',
+    },
     { scenario: 'flap', phase: 'up', flow: 'audit', status: 'passed', expectedStatus: 'passed', exitCode: 0, evidenceDir: 'flap/audit/phase-1-up' },
     { scenario: 'flap', phase: 'down', flow: 'audit', status: 'failed', expectedStatus: 'failed', exitCode: 1, evidenceDir: 'flap/audit/phase-2-down' },
     { scenario: 'flap', phase: 'back', flow: 'audit', status: 'passed', expectedStatus: 'passed', exitCode: 0, evidenceDir: 'flap/audit/phase-3-back' },

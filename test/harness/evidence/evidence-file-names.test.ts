@@ -5,9 +5,7 @@ import { safeFileName, uniqueSafeFileName } from '../../../harness/evidence/evid
 
 describe('safeFileName', () => {
   it('replaces the colons of guardrail file names', () => {
-    expect(safeFileName('spec-validate_2025-09-29T16:34:21Z-229132461.json')).toBe(
-      'spec-validate_2025-09-29T16-34-21Z-229132461.json',
-    );
+    expect(safeFileName('spec-validate_2025-09-29T16:34:21Z-229132461.json')).toBe('spec-validate_2025-09-29T16-34-21Z-229132461.json');
   });
 
   it.each([

@@ -171,7 +171,17 @@ describe('writeRunEvidence', () => {
     const written = JSON.parse(await readFile(join(runDir, 'manifest.json'), 'utf8'));
     expect(written.repoCopy).toEqual([repoDir]);
     await expect(
-      writeRunEvidence(runDir, { scenario: 's', flow: 'plan', exitCode: 0, durationMs: 1, journal: [], shimLines: [], stdout: '', stderr: '', extra: { repoCopy: [] } }),
+      writeRunEvidence(runDir, {
+        scenario: 's',
+        flow: 'plan',
+        exitCode: 0,
+        durationMs: 1,
+        journal: [],
+        shimLines: [],
+        stdout: '',
+        stderr: '',
+        extra: { repoCopy: [] },
+      }),
     ).rejects.toThrow(/"repoCopy" is set by the evidence writer/);
   });
 
@@ -179,9 +189,7 @@ describe('writeRunEvidence', () => {
     const runDir = join(temp.dir, 'run');
     await mkdir(runDir);
     const input = { scenario: 's', flow: 'plan' as const, exitCode: 0, durationMs: 1, journal: [], shimLines: [], stdout: '', stderr: '' };
-    await expect(writeRunEvidence(runDir, { ...input, extra: { exitCode: 0 } })).rejects.toThrow(
-      /manifest field "exitCode" is set by the evidence writer/,
-    );
+    await expect(writeRunEvidence(runDir, { ...input, extra: { exitCode: 0 } })).rejects.toThrow(/manifest field "exitCode" is set by the evidence writer/);
     await expect(writeRunEvidence(runDir, { ...input, extra: { phase: 'x' } })).rejects.toThrow(/"phase"/);
   });
 

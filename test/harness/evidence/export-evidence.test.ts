@@ -2,12 +2,12 @@
 // evidence folder under their original names, the telemetry points at them, nothing is
 // ever overwritten, and nothing else in the checkout changes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { EVIDENCE_FOLDER, ExportError, assertExportableRepo, exportEvidence } from '../../../harness/evidence/export-evidence.ts';
+import { assertExportableRepo, EVIDENCE_FOLDER, ExportError, exportEvidence } from '../../../harness/evidence/export-evidence.ts';
 import { REFERENCE_GUARDRAILS, runHarness } from '../../../harness/run/runner.ts';
 import type { HarnessReport } from '../../../harness/run/types.ts';
 
@@ -60,21 +60,34 @@ describe('run --export-evidence into a git repository', () => {
   beforeAll(async () => {
     repo = await userRepo('product');
     evidence = join(repo, EVIDENCE_FOLDER, SPEC);
-    first = harness(['run', '--repo', repo, '--flows', 'validate,audit,plan', '--out', 'bundles', '--export-evidence', '--env', 'SPEC_OPS_SESSION_ID=2026-12-01T10:00:00Z-42']);
+    first = harness([
+      'run',
+      '--repo',
+      repo,
+      '--flows',
+      'validate,audit,plan',
+      '--out',
+      'bundles',
+      '--export-evidence',
+      '--env',
+      'SPEC_OPS_SESSION_ID=2026-12-01T10:00:00Z-42',
+    ]);
   }, 120_000);
 
-  it('copies every run\'s telemetry, log, baseline report and HAL captures under their original names, and prints them', () => {
+  it("copies every run's telemetry, log, baseline report and HAL captures under their original names, and prints them", () => {
     expect(first.code).toBe(0);
     const files = tree(evidence);
     const top = files.filter((file) => !file.includes('/'));
     // A fixed session id: the six runs share it, so the later runs of a name go into their run's folder.
-    expect(top).toEqual(expect.arrayContaining([
-      'spec-validate_2026-12-01T10:00:00Z-42.json',
-      'spec-validate_2026-12-01T10:00:00Z-42.log',
-      'spec-audit_2026-12-01T10:00:00Z-42.json',
-      'spec-plan_2026-12-01T10:00:00Z-42.json',
-      'baseline_2026-12-01T10:00:00Z-42.md',
-    ]));
+    expect(top).toEqual(
+      expect.arrayContaining([
+        'spec-validate_2026-12-01T10:00:00Z-42.json',
+        'spec-validate_2026-12-01T10:00:00Z-42.log',
+        'spec-audit_2026-12-01T10:00:00Z-42.json',
+        'spec-plan_2026-12-01T10:00:00Z-42.json',
+        'baseline_2026-12-01T10:00:00Z-42.md',
+      ]),
+    );
     expect(files).toContain('degraded-validate/spec-validate_2026-12-01T10:00:00Z-42.json');
     expect(files).toContain('degraded-plan/baseline_2026-12-01T10:00:00Z-42.md');
     expect(files.filter((file) => /-hal-(health|list_movies|indexer_test|graphql_ping)\.json$/.test(file))).toHaveLength(16);
@@ -87,7 +100,7 @@ describe('run --export-evidence into a git repository', () => {
     expect(first.stdout).toMatch(/^ {2}spec-validate_2026-12-01T10:00:00Z-42\.json {2}from healthy\/validate \(telemetry; 9 paths rewritten\)$/m);
   });
 
-  it('rewrites the telemetry\'s paths to the exported files, which exist, so the Spec Kit\'s evidence validation finds them', () => {
+  it("rewrites the telemetry's paths to the exported files, which exist, so the Spec Kit's evidence validation finds them", () => {
     const telemetry = tree(evidence).filter((file) => /^(?:.*\/)?spec-[a-z]+_.*\.json$/.test(file));
     expect(telemetry).toHaveLength(6);
     for (const file of telemetry) {
@@ -108,16 +121,36 @@ describe('run --export-evidence into a git repository', () => {
   });
 
   it('touches nothing else in the checkout', () => {
-    expect(git(repo, 'status', '--porcelain', '--untracked-files=all').split('\n').filter(Boolean).every((line) => line.startsWith(`?? ${EVIDENCE_FOLDER}/${SPEC}/`))).toBe(true);
+    expect(
+      git(repo, 'status', '--porcelain', '--untracked-files=all')
+        .split('\n')
+        .filter(Boolean)
+        .every((line) => line.startsWith(`?? ${EVIDENCE_FOLDER}/${SPEC}/`)),
+    ).toBe(true);
     expect(git(repo, 'diff', '--stat')).toBe('');
   });
 
   it('refuses a second export that would overwrite a file, naming it, and copies nothing', () => {
     const before = tree(evidence);
-    const second = harness(['run', '--repo', repo, '--flows', 'validate', '--scenarios', 'healthy', '--out', 'bundles', '--export-evidence', '--env', 'SPEC_OPS_SESSION_ID=2026-12-01T10:00:00Z-42']);
+    const second = harness([
+      'run',
+      '--repo',
+      repo,
+      '--flows',
+      'validate',
+      '--scenarios',
+      'healthy',
+      '--out',
+      'bundles',
+      '--export-evidence',
+      '--env',
+      'SPEC_OPS_SESSION_ID=2026-12-01T10:00:00Z-42',
+    ]);
     expect(second.code).toBe(2);
     expect(second.stderr).toMatch(
-      new RegExp(`--export-evidence: ${EVIDENCE_FOLDER}/${SPEC}/spec-validate_2026-12-01T10:00:00Z-42\\.json(, | and |.)*already exist.* the export never overwrites, so nothing was exported`),
+      new RegExp(
+        `--export-evidence: ${EVIDENCE_FOLDER}/${SPEC}/spec-validate_2026-12-01T10:00:00Z-42\\.json(, | and |.)*already exist.* the export never overwrites, so nothing was exported`,
+      ),
     );
     expect(second.stdout).toMatch(/PASSED/); // the runs themselves went ahead; their bundle is kept
     expect(tree(evidence)).toEqual(before);
@@ -130,7 +163,7 @@ describe('exportEvidence', () => {
     report = await runHarness({ flows: ['validate', 'implement'], scenarios: ['healthy'], out: join(scratch, 'lib-bundles') });
   }, 60_000);
 
-  it('exports implement\'s lock, which its telemetry lists, with a warning', async () => {
+  it("exports implement's lock, which its telemetry lists, with a warning", async () => {
     const plan = await exportEvidence({ repo: await userRepo('locked'), specId: SPEC, runs: report.runs });
     const lock = plan.files.find((file) => file.path === join(plan.dir, 'implement.lock'));
     expect(lock).toMatchObject({ run: 'healthy/implement', warning: expect.stringMatching(/may mark the spec as locked; run unlock or delete it/) });
@@ -147,13 +180,15 @@ describe('exportEvidence', () => {
     expect(plan.files.length).toBeGreaterThan(4);
     const victim = relative(plan.dir, plan.files.at(-1)?.path as string);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, victim), 'the user\'s own file\n');
-    await expect(exportEvidence({ repo, specId: SPEC, runs: report.runs })).rejects.toThrow(new RegExp(`${victim.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} already exists in ${repo}`));
+    writeFileSync(join(dir, victim), "the user's own file\n");
+    await expect(exportEvidence({ repo, specId: SPEC, runs: report.runs })).rejects.toThrow(
+      new RegExp(`${victim.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} already exists in ${repo}`),
+    );
     expect(tree(dir)).toEqual([victim]);
-    expect(readFileSync(join(dir, victim), 'utf8')).toBe('the user\'s own file\n');
+    expect(readFileSync(join(dir, victim), 'utf8')).toBe("the user's own file\n");
   });
 
-  it('refuses the kit\'s own reference guardrails and a repository that is not a folder', () => {
+  it("refuses the kit's own reference guardrails and a repository that is not a folder", () => {
     expect(() => assertExportableRepo(REFERENCE_GUARDRAILS)).toThrow(ExportError);
     expect(() => assertExportableRepo(REFERENCE_GUARDRAILS)).toThrow(/kit's own reference guardrails .* copy them first/);
     expect(() => assertExportableRepo(join(REFERENCE_GUARDRAILS, 'scripts'))).toThrow(/kit's own reference guardrails/);

@@ -8,12 +8,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CallToolError, EXIT_FAILURE, parseCommandLine } from '../../../harness/fakes/call-tool/call-tool-args.ts';
 import { callToolMain } from '../../../harness/fakes/call-tool/call-tool.ts';
+import { CallToolError, EXIT_FAILURE, parseCommandLine } from '../../../harness/fakes/call-tool/call-tool-args.ts';
 import { createHalServer } from '../../../harness/fakes/hal-server/hal-server.ts';
-import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
-import { HAL_SERVER, NODE, capture, cleanEnv, closedPort, runCallTool, tempDir } from '../../support/mcp.ts';
-import { SEED, runs } from '../../support/fuzz-config.ts';
+import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
+import { runs, SEED } from '../../support/fuzz-config.ts';
+import { capture, cleanEnv, closedPort, HAL_SERVER, NODE, runCallTool, tempDir } from '../../support/mcp.ts';
 import { STACK_LINE } from '../../support/raw-http.ts';
 
 const RUNS = { argv: runs(300), tools: runs(200), processes: runs(4) } as const;
@@ -32,12 +32,30 @@ afterAll(async () => {
   scratch.remove();
 });
 
-
 // --- call_tool's command line ---------------------------------------------------------
 
 const word = fc.oneof(
   fc.constantFrom('--tool', '--args', '--env', '--timeout', '--tool=', '--args=', '--env=', '--timeout=', '-t', '--verbose', '-', '---', '--'),
-  fc.constantFrom('http-get', '{}', '{"url":1}', '[]', 'null', '"x"', '{', '{"body":"{"query":"q"}"}', 'A=1', '1BAD=x', 'HAL_SECRET_K=s3cr3t-value', '=', '0', '-1', 'NaN', '1e400', 'Infinity', ''),
+  fc.constantFrom(
+    'http-get',
+    '{}',
+    '{"url":1}',
+    '[]',
+    'null',
+    '"x"',
+    '{',
+    '{"body":"{"query":"q"}"}',
+    'A=1',
+    '1BAD=x',
+    'HAL_SECRET_K=s3cr3t-value',
+    '=',
+    '0',
+    '-1',
+    'NaN',
+    '1e400',
+    'Infinity',
+    '',
+  ),
   fc.string({ maxLength: 12 }),
   fc.json({ maxDepth: 2 }),
 );
@@ -114,34 +132,41 @@ describe('HAL server: unknown tools and invalid tool input', () => {
   it(`every call answers: an error result naming the problem, or the HTTP answer (${RUNS.tools} cases, seed ${SEED})`, async () => {
     const kinds = new Map<string, number>();
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TOOLS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }), input, async (tool, args) => {
-        const result = (await client.callTool({ name: tool, arguments: args as Record<string, unknown> })) as { content: { type: string; text: string }[]; isError?: boolean };
-        expect(result.content).toHaveLength(1);
-        const text = result.content[0]!.text;
-        expect(text).not.toMatch(STACK_LINE);
-        expect(text).not.toContain(KEY);
-        let kind: string;
-        if (!TOOLS.includes(tool)) {
-          kind = 'unknown tool';
-          expect(result.isError).toBe(true);
-          // The SDK looks tools up in a plain object: "toString" or "__proto__" come back "disabled", still an error.
-          expect(text).toMatch(/^MCP error -32602: Tool .* (not found|disabled)/s);
-        } else if (tool === 'list-secrets') {
-          kind = 'secrets listed';
-          expect(result.isError).toBeUndefined();
-          expect(text).toMatch(/^Available secrets \(1 total\):/);
-        } else if (result.isError && /Input validation error/.test(text)) {
-          kind = 'invalid input';
-          expect(text).toMatch(/ at \w+|Invalid arguments/);
-        } else if (result.isError) {
-          kind = 'request failed';
-          expect(text).toMatch(/^Error making (GET|DELETE|HEAD|OPTIONS|POST|PUT|PATCH) request: /);
-        } else {
-          kind = 'answered';
-          expect(text).toMatch(/^Status: \d{3} /);
-        }
-        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
-      }),
+      fc.asyncProperty(
+        fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TOOLS) }, { weight: 1, arbitrary: fc.string({ maxLength: 12 }) }),
+        input,
+        async (tool, args) => {
+          const result = (await client.callTool({ name: tool, arguments: args as Record<string, unknown> })) as {
+            content: { type: string; text: string }[];
+            isError?: boolean;
+          };
+          expect(result.content).toHaveLength(1);
+          const text = result.content[0]!.text;
+          expect(text).not.toMatch(STACK_LINE);
+          expect(text).not.toContain(KEY);
+          let kind: string;
+          if (!TOOLS.includes(tool)) {
+            kind = 'unknown tool';
+            expect(result.isError).toBe(true);
+            // The SDK looks tools up in a plain object: "toString" or "__proto__" come back "disabled", still an error.
+            expect(text).toMatch(/^MCP error -32602: Tool .* (not found|disabled)/s);
+          } else if (tool === 'list-secrets') {
+            kind = 'secrets listed';
+            expect(result.isError).toBeUndefined();
+            expect(text).toMatch(/^Available secrets \(1 total\):/);
+          } else if (result.isError && /Input validation error/.test(text)) {
+            kind = 'invalid input';
+            expect(text).toMatch(/ at \w+|Invalid arguments/);
+          } else if (result.isError) {
+            kind = 'request failed';
+            expect(text).toMatch(/^Error making (GET|DELETE|HEAD|OPTIONS|POST|PUT|PATCH) request: /);
+          } else {
+            kind = 'answered';
+            expect(text).toMatch(/^Status: \d{3} /);
+          }
+          kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+        },
+      ),
       { seed: SEED, numRuns: RUNS.tools },
     );
     expect([...kinds.keys()].sort()).toEqual(['answered', 'invalid input', 'request failed', 'secrets listed', 'unknown tool']);
@@ -157,14 +182,17 @@ describe('call_tool and the HAL server as processes', () => {
 
   it(`an unknown tool: the server's error result is printed, exit 0 as the original, no stack trace (${RUNS.processes} cases, seed ${SEED})`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.stringMatching(/^[a-z][a-z0-9_-]{0,15}$/).filter((name) => !TOOLS.includes(name)), async (tool) => {
-        const run = await runCallTool(['--tool', tool, ...server], cleanEnv());
-        expect(run.stderr).not.toMatch(STACK_LINE);
-        expect(run.code).toBe(0);
-        const result = JSON.parse(run.stdout) as { isError?: boolean; content: { text: string }[] };
-        expect(result.isError).toBe(true);
-        expect(result.content[0]!.text).toContain(tool);
-      }),
+      fc.asyncProperty(
+        fc.stringMatching(/^[a-z][a-z0-9_-]{0,15}$/).filter((name) => !TOOLS.includes(name)),
+        async (tool) => {
+          const run = await runCallTool(['--tool', tool, ...server], cleanEnv());
+          expect(run.stderr).not.toMatch(STACK_LINE);
+          expect(run.code).toBe(0);
+          const result = JSON.parse(run.stdout) as { isError?: boolean; content: { text: string }[] };
+          expect(result.isError).toBe(true);
+          expect(result.content[0]!.text).toContain(tool);
+        },
+      ),
       { seed: SEED, numRuns: RUNS.processes },
     );
   });
@@ -173,7 +201,14 @@ describe('call_tool and the HAL server as processes', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.constantFrom(...TOOLS),
-        fc.constantFrom<Record<string, unknown>>({}, { url: 5 }, { url: null }, { url: ['x'] }, { url: 'http://127.0.0.1:1/', headers: 'x' }, { url: 'http://127.0.0.1:1/', headers: { a: 1 } }),
+        fc.constantFrom<Record<string, unknown>>(
+          {},
+          { url: 5 },
+          { url: null },
+          { url: ['x'] },
+          { url: 'http://127.0.0.1:1/', headers: 'x' },
+          { url: 'http://127.0.0.1:1/', headers: { a: 1 } },
+        ),
         async (tool, args) => {
           const run = await runCallTool(['--tool', tool, '--args', JSON.stringify(args), ...server], cleanEnv());
           expect(run.stderr).not.toMatch(STACK_LINE);
@@ -187,7 +222,7 @@ describe('call_tool and the HAL server as processes', () => {
     );
   });
 
-  it('malformed --args, --env, --timeout and flags through the real binary: exit 1, anyhow\'s report, no stack trace', async () => {
+  it("malformed --args, --env, --timeout and flags through the real binary: exit 1, anyhow's report, no stack trace", async () => {
     for (const argv of [
       ['--tool', 'http-get', '--args', '{"body":"{"query":"query { __typename }"}"}'],
       ['--tool', 'http-get', '--args', '\uffff\u0001'],

@@ -3,16 +3,16 @@
 // plus the ids of the checks that fail in each variant's probe runs. The matrix it
 // prints is written to test/output/gap-matrix.md for the README.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessMain, type Io } from '../../../harness/cli/commands.ts';
-import { GAP_IDS, detectGaps, type GapId, type GapState, type GapVerdict, type ProbeName } from '../../../harness/gaps/index.ts';
+import { detectGaps, GAP_IDS, type GapId, type GapState, type GapVerdict, type ProbeName } from '../../../harness/gaps/index.ts';
 import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
 import { CHECK_IDS, type CheckId, type RunReport } from '../../../harness/run/types.ts';
-import { VARIANTS, materialiseVariant, patchStats, variantNote } from '../../support/variant-repo.ts';
+import { materialiseVariant, patchStats, VARIANTS, variantNote } from '../../support/variant-repo.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'gaps-test-'));
 const OUTPUT_DIR = fileURLToPath(new URL('../../output', import.meta.url));
@@ -256,7 +256,9 @@ beforeAll(async () => {
   const matrix = renderMatrix();
   mkdirSync(OUTPUT_DIR, { recursive: true });
   writeFileSync(join(OUTPUT_DIR, 'gap-matrix.md'), matrix);
-  console.log(`${matrix}\nProbed ${TARGETS.length} repositories in ${((Date.now() - started) / 1000).toFixed(1)} s (${TARGETS.map((target) => `${target} ${((probed.get(target)?.ms ?? 0) / 1000).toFixed(1)} s`).join(', ')})`);
+  console.log(
+    `${matrix}\nProbed ${TARGETS.length} repositories in ${((Date.now() - started) / 1000).toFixed(1)} s (${TARGETS.map((target) => `${target} ${((probed.get(target)?.ms ?? 0) / 1000).toFixed(1)} s`).join(', ')})`,
+  );
 }, 300_000);
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 
@@ -294,9 +296,11 @@ describe.each(VARIANTS)('gaps: variant $id', ({ id, gap }) => {
 describe('gaps: exit statuses that really propagate (baseline-exit through a BASH_ENV fault)', () => {
   const baselineExit = (target: string) => probed.get(target)?.verdicts.find((gap) => gap.id === 'baseline-exit');
 
-  it('the reference plan follows the audit\'s exit status even when its report says passed', () => {
+  it("the reference plan follows the audit's exit status even when its report says passed", () => {
     const verdict = baselineExit('reference');
-    expect(verdict?.reason).toMatch(/both when the audit's report said failed \(SPEC_OPS_BASELINE_FORCE_FAIL=1\) and when only its exit status \(3, after a passing report\) did/);
+    expect(verdict?.reason).toMatch(
+      /both when the audit's report said failed \(SPEC_OPS_BASELINE_FORCE_FAIL=1\) and when only its exit status \(3, after a passing report\) did/,
+    );
     expect(verdict?.evidence.map((item) => [item.probe, item.scenario, item.message])).toContainEqual([
       'baseline-fault',
       'baseline-exit-fault',
@@ -307,7 +311,9 @@ describe('gaps: exit statuses that really propagate (baseline-exit through a BAS
   it('catches a plan that reads the report and captures the status as `if ! cmd; then rc=$?`, which the drill variable cannot', () => {
     const verdict = baselineExit('baseline-exit-report-masks');
     expect(verdict?.state).toBe('present');
-    expect(verdict?.reason).toBe("when the baseline audit exits 3 after writing a passing report, plan reports a passed baseline or exits 0: it does not follow the audit's exit status");
+    expect(verdict?.reason).toBe(
+      "when the baseline audit exits 3 after writing a passing report, plan reports a passed baseline or exits 0: it does not follow the audit's exit status",
+    );
     expect(verdict?.evidence.map((item) => item.message)).toEqual([
       'a failing baseline should give baseline.status failed and a non-zero exit, saw passed and exit 0',
       'the baseline audit wrote a report saying passed and exited 3 (its own status 0, replaced through BASH_ENV); plan reported baseline.status passed and exit 0',
@@ -316,10 +322,13 @@ describe('gaps: exit statuses that really propagate (baseline-exit through a BAS
     expect(Object.keys(probed.get('baseline-exit-report-masks')?.failures ?? {})).toEqual(['baseline-exit-fault/plan [baseline-fault]']);
   });
 
-  it('keeps the fault file and its log in the probe\'s bundle', () => {
+  it("keeps the fault file and its log in the probe's bundle", () => {
     const bundle = probed.get('reference')?.bundles.find((dir) => dir.endsWith('-gaps-baseline-fault')) as string;
     expect(readFileSync(join(bundle, 'fault-injection.sh'), 'utf8')).toMatch(/^# guardrail-harness fault injection: baseline-exit-after-pass$/m);
-    const log = readFileSync(join(bundle, 'fault-log.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; script: string; detail: string });
+    const log = readFileSync(join(bundle, 'fault-log.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { event: string; script: string; detail: string });
     expect(log.map((event) => [event.event, event.script.split('/').pop()])).toEqual([
       ['start', 'spec_ops_plan.sh'],
       ['armed', 'baseline_audit.sh'],
@@ -361,11 +370,11 @@ describe('gaps: the command line', () => {
       const io = captureIo();
       expect(await harnessMain(['gaps', '--repo', planOnly.dir, '--out', join(out, 'plan-only'), '--report-json', reportPath], io)).toBe(1);
       const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { gaps: { id: GapId; state: GapState; reason: string }[] };
-      expect(report.gaps.map((gap) => [gap.id, gap.state])).toEqual(
-        GAP_IDS.map((id) => [id, id === 'baseline-exit' ? 'present' : 'not-testable']),
-      );
+      expect(report.gaps.map((gap) => [gap.id, gap.state])).toEqual(GAP_IDS.map((id) => [id, id === 'baseline-exit' ? 'present' : 'not-testable']));
       expect(report.gaps[1]?.reason).toMatch(/has neither scripts\/spec_ops_004\/commands\/spec_ops_validate\.sh nor spec_ops_audit\.sh/);
-      expect(io.out.join('')).toMatch(/GAPS PRESENT: baseline-exit; 0 closed, 7 not testable \(hal-failure-propagation, artifact-on-failure, manifest-path, graphql-escaping, status-by-body, hal-summary-flag, secret-leak\)/);
+      expect(io.out.join('')).toMatch(
+        /GAPS PRESENT: baseline-exit; 0 closed, 7 not testable \(hal-failure-propagation, artifact-on-failure, manifest-path, graphql-escaping, status-by-body, hal-summary-flag, secret-leak\)/,
+      );
     } finally {
       await planOnly.remove();
     }

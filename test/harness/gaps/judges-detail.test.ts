@@ -21,11 +21,17 @@ describe('artifact-on-failure reads the artifacts problems', () => {
     for (const run of both(probeRunOf(record, 'hal-on'))) {
       const verdict = judgeArtifactOnFailure(probes([run]));
       expect(verdict.state).toBe('present');
-      expect(verdict.evidence.map((item) => [item.check, item.message])).toEqual([['artifacts', `${ws.evidenceDir}/20261124-100000Z-hal-list_movies.json is listed but does not exist`]]);
+      expect(verdict.evidence.map((item) => [item.check, item.message])).toEqual([
+        ['artifacts', `${ws.evidenceDir}/20261124-100000Z-hal-list_movies.json is listed but does not exist`],
+      ]);
     }
   });
   it('closed when the only problem is a capture of a call the mock failed (status-by-body, not this gap)', () => {
-    const record = smokeRun(workspace(), { record: { journal: [journalEntry('health', 503), journalEntry('list_movies', 200), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)] } });
+    const record = smokeRun(workspace(), {
+      record: {
+        journal: [journalEntry('health', 503), journalEntry('list_movies', 200), journalEntry('indexer_test', 200), journalEntry('graphql_ping', 200)],
+      },
+    });
     const run = probeRunOf(record, 'hal-on');
     expect(run.report.checks.find((check) => check.id === 'artifacts')?.detail.reason).toBe('failed-call-listed');
     for (const item of both(run)) expect(judgeArtifactOnFailure(probes([item])).state).toBe('closed');
@@ -53,7 +59,16 @@ describe('manifest-path reads the reason code', () => {
 describe('graphql-escaping reads the reason code', () => {
   it('present when graphql_ping arrived unescaped; closed when it arrived right', () => {
     const base = smokeRun(workspace());
-    const pasted = { ...base, journal: [journalEntry('graphql_ping', 400, { body: '{"query":"{"query":"x"}"}', bodyIsJson: false, graphql: { parseable: false, operation: null, query: null } })] };
+    const pasted = {
+      ...base,
+      journal: [
+        journalEntry('graphql_ping', 400, {
+          body: '{"query":"{"query":"x"}"}',
+          bodyIsJson: false,
+          graphql: { parseable: false, operation: null, query: null },
+        }),
+      ],
+    };
     for (const run of both(probeRunOf(pasted, 'hal-on'))) expect(judgeGraphqlEscaping(probes([run])).state).toBe('present');
     for (const run of both(probeRunOf(base, 'hal-on'))) expect(judgeGraphqlEscaping(probes([run])).state).toBe('closed');
   });

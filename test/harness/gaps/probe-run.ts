@@ -6,8 +6,25 @@ import type { RunRecord, RunReport } from '../../../harness/run/types.ts';
 
 export function probeRunOf<P extends string>(record: RunRecord, probe: P): ProbeRun<P> {
   const { checks, status } = judgeRun(record, 'hermetic');
-  const report: RunReport = { scenario: record.scenario, flow: record.flow, exitCode: record.exitCode, durationMs: 1, evidenceDir: `/evidence/${record.scenario}/${record.flow}`, checks, status };
-  const manifest: NonNullable<ProbeRun['manifest']> = { scenario: record.scenario, flow: record.flow, exitCode: record.exitCode, durationMs: 1, telemetry: null, files: [], skipped: [], repoCopy: [record.repoDir] };
+  const report: RunReport = {
+    scenario: record.scenario,
+    flow: record.flow,
+    exitCode: record.exitCode,
+    durationMs: 1,
+    evidenceDir: `/evidence/${record.scenario}/${record.flow}`,
+    checks,
+    status,
+  };
+  const manifest: NonNullable<ProbeRun['manifest']> = {
+    scenario: record.scenario,
+    flow: record.flow,
+    exitCode: record.exitCode,
+    durationMs: 1,
+    telemetry: null,
+    files: [],
+    skipped: [],
+    repoCopy: [record.repoDir],
+  };
   return {
     probe,
     report,

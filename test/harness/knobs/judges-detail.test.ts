@@ -2,9 +2,9 @@
 // manifest-default row, built in memory, keeps its reason when the messages change.
 import { describe, expect, it } from 'vitest';
 import { judgeManifestDefault } from '../../../harness/knobs/judges.ts';
-import { probeSpec, type KnobContext, type KnobProbeRun } from '../../../harness/knobs/model.ts';
+import { type KnobContext, type KnobProbeRun, probeSpec } from '../../../harness/knobs/model.ts';
 import type { FaultEvent } from '../../../harness/run/fault-injection.ts';
-import { cargoCall, smokeRun, workspace, type Workspace } from '../../support/run-record.ts';
+import { cargoCall, smokeRun, type Workspace, workspace } from '../../support/run-record.ts';
 import { probeRunOf, reworded } from '../gaps/probe-run.ts';
 
 /** The manifest-unset probe with one run whose cargo calls pass `args`, and a fault log saying the variable was unset. */
@@ -21,7 +21,11 @@ function context(ws: Workspace, args: string[][], edit: (run: KnobProbeRun) => K
     detail: '',
   };
   const report = { ok: true, specId: 'SPEC-KIT-018', pairId: 'p', bundleDir: '/b', notes: [], runs: [run.report] };
-  return { flows: ['validate'], planManifest: '', probes: { 'manifest-unset': { name: 'manifest-unset', spec: probeSpec('manifest-unset', ''), report, runs: [run], events: [started] } } };
+  return {
+    flows: ['validate'],
+    planManifest: '',
+    probes: { 'manifest-unset': { name: 'manifest-unset', spec: probeSpec('manifest-unset', ''), report, runs: [run], events: [started] } },
+  };
 }
 
 describe('manifest-default', () => {

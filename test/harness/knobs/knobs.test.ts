@@ -3,13 +3,13 @@
 // reference and one variant go through the command line (exit code, --report-json, table);
 // the others through detectKnobs. The matrix it prints is written to test/output/knob-matrix.md.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessMain, type Io } from '../../../harness/cli/commands.ts';
-import { KNOB_IDS, detectKnobs, type KnobId, type KnobRow, type KnobState } from '../../../harness/knobs/index.ts';
+import { detectKnobs, KNOB_IDS, type KnobId, type KnobRow, type KnobState } from '../../../harness/knobs/index.ts';
 import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
 import { KNOB_VARIANTS, materialiseVariant, patchStats, variantNote } from '../../support/variant-repo.ts';
 
@@ -67,7 +67,10 @@ async function probeOnce(target: string): Promise<void> {
     if (CLI_TARGETS.has(target)) {
       const reportPath = join(out, `${target}.knobs.json`);
       const io = captureIo();
-      const exitCode = await harnessMain(['knobs', ...(variant ? ['--repo', variant.dir] : []), '--out', join(out, target), '--report-json', reportPath, '--concurrency', '2'], io);
+      const exitCode = await harnessMain(
+        ['knobs', ...(variant ? ['--repo', variant.dir] : []), '--out', join(out, target), '--report-json', reportPath, '--concurrency', '2'],
+        io,
+      );
       const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { ok: boolean; knobs: KnobRow[]; bundles: string[] };
       expect(report.ok).toBe(exitCode === 0);
       result = {
@@ -79,7 +82,11 @@ async function probeOnce(target: string): Promise<void> {
       };
     } else {
       const found = await detectKnobs({ repo, out: join(out, target), concurrency: 2 });
-      result = { knobs: found.knobs, probes: found.probes.map((item) => item.name), runs: found.probes.reduce((sum, item) => sum + item.report.runs.length, 0) };
+      result = {
+        knobs: found.knobs,
+        probes: found.probes.map((item) => item.name),
+        runs: found.probes.reduce((sum, item) => sum + item.report.runs.length, 0),
+      };
     }
     probed.set(target, { ...result, untouched: JSON.stringify(fingerprint(repo)) === JSON.stringify(before) });
   } finally {
@@ -96,7 +103,9 @@ beforeAll(async () => {
     }),
   );
   const mark: Record<KnobState, string> = { holds: '·', broken: '✗ broken', 'not-testable': '? not testable' };
-  const rows = TARGETS.map((target) => `| ${target} | ${KNOB_IDS.map((id) => mark[probed.get(target)?.knobs.find((knob) => knob.id === id)?.state ?? 'not-testable']).join(' | ')} |`);
+  const rows = TARGETS.map(
+    (target) => `| ${target} | ${KNOB_IDS.map((id) => mark[probed.get(target)?.knobs.find((knob) => knob.id === id)?.state ?? 'not-testable']).join(' | ')} |`,
+  );
   const matrix = [
     '## Knob matrix',
     '',
@@ -123,14 +132,27 @@ describe('knobs: the reference guardrails', () => {
     expect(states('reference')).toEqual(KNOB_IDS.map((id) => ({ id, state: 'holds' })));
     expect(reference?.exitCode).toBe(0);
     expect(reference?.stdout).toMatch(/^KNOB +VARIABLE +STATE +WHY$/m);
-    expect(reference?.stdout).toMatch(/^hal-skip +SPEC_OPS_HAL_SKIP=1 +holds +with SPEC_OPS_HAL_SKIP=1, validate and audit reported skipped and sent no HAL request/m);
+    expect(reference?.stdout).toMatch(
+      /^hal-skip +SPEC_OPS_HAL_SKIP=1 +holds +with SPEC_OPS_HAL_SKIP=1, validate and audit reported skipped and sent no HAL request/m,
+    );
     expect(reference?.stdout).toMatch(/NO KNOB BROKEN; 6 hold, 0 not testable/);
   });
 
   it('runs ten small probes, eleven runs in all, and says what decided each row', () => {
     const reference = probed.get('reference');
     expect(reference?.probes.sort()).toEqual(
-      ['allow-dirty', 'allow-fail-env', 'allow-fail-flag', 'baseline-empty-report', 'baseline-no-output', 'dirty-tree', 'failing-baseline', 'hal-skip', 'manifest-unset', 'plan-manifest'].sort(),
+      [
+        'allow-dirty',
+        'allow-fail-env',
+        'allow-fail-flag',
+        'baseline-empty-report',
+        'baseline-no-output',
+        'dirty-tree',
+        'failing-baseline',
+        'hal-skip',
+        'manifest-unset',
+        'plan-manifest',
+      ].sort(),
     );
     expect(reference?.runs).toBe(11);
     const row = (id: KnobId) => reference?.knobs.find((knob) => knob.id === id);
@@ -140,7 +162,9 @@ describe('knobs: the reference guardrails', () => {
       expect.stringMatching(/^scenario status skipped, hal\.summary\.status skipped; 0 HAL requests reached the mock/),
     ]);
     expect(row('allow-dirty')?.evidence.map((item) => item.message)).toEqual([
-      expect.stringMatching(/dirty tree \(git status: AM guardrail-harness-dirty-tree\.txt\), SPEC_OPS_ALLOW_DIRTY=1, a failing baseline: baseline\.status failed, session\.start ok, exit 0/),
+      expect.stringMatching(
+        /dirty tree \(git status: AM guardrail-harness-dirty-tree\.txt\), SPEC_OPS_ALLOW_DIRTY=1, a failing baseline: baseline\.status failed, session\.start ok, exit 0/,
+      ),
       expect.stringMatching(/control, dirty tree and no variable: baseline\.status skipped, session\.start failed, exit 1/),
       expect.stringMatching(/control, a failing baseline and no variable: baseline\.status failed, session\.start ok, exit 1/),
     ]);
@@ -170,12 +194,20 @@ describe.each(KNOB_VARIANTS)('knobs: variant $id', ({ id, knob }) => {
 describe('knobs: why a row is broken', () => {
   const reason = (target: string, id: KnobId) => probed.get(target)?.knobs.find((knob) => knob.id === id)?.reason;
   it('names what the scripts did instead', () => {
-    expect(reason('hal-skip-ignored', 'hal-skip')).toMatch(/validate reported scenario status passed and hal\.summary\.status passed; validate still sent 4 HAL requests/);
-    expect(reason('allow-dirty-ignored', 'allow-dirty')).toMatch(/with SPEC_OPS_ALLOW_DIRTY=1, plan still refused the dirty tree: baseline\.status skipped, session\.start failed, exit 1/);
-    expect(reason('baseline-allow-fail-ignored', 'baseline-allow-fail')).toMatch(/plan gave baseline\.status failed, session\.start ok, exit 1, .*\(with --allow-fail: baseline\.status failed, session\.start ok, exit 0\)/);
+    expect(reason('hal-skip-ignored', 'hal-skip')).toMatch(
+      /validate reported scenario status passed and hal\.summary\.status passed; validate still sent 4 HAL requests/,
+    );
+    expect(reason('allow-dirty-ignored', 'allow-dirty')).toMatch(
+      /with SPEC_OPS_ALLOW_DIRTY=1, plan still refused the dirty tree: baseline\.status skipped, session\.start failed, exit 1/,
+    );
+    expect(reason('baseline-allow-fail-ignored', 'baseline-allow-fail')).toMatch(
+      /plan gave baseline\.status failed, session\.start ok, exit 1, .*\(with --allow-fail: baseline\.status failed, session\.start ok, exit 0\)/,
+    );
     expect(reason('manifest-default-root', 'manifest-default')).toMatch(/cargo ran with --manifest-path Cargo\.toml, expected codex-rs\/Cargo\.toml/);
     expect(reason('plan-manifest-path-ignored', 'plan-manifest-path')).toMatch(/but used codex-rs\/Cargo\.toml for baseline_audit\.sh$/);
-    expect(reason('empty-baseline-passes', 'empty-baseline')).toMatch(/^plan does not fail when the baseline audit exits 0 with no report: baseline\.status passed, session\.start ok, exit 0; or with an empty report/);
+    expect(reason('empty-baseline-passes', 'empty-baseline')).toMatch(
+      /^plan does not fail when the baseline audit exits 0 with no report: baseline\.status passed, session\.start ok, exit 0; or with an empty report/,
+    );
   });
 
   it('exits 1 from the command line and names the broken row', () => {
@@ -193,7 +225,12 @@ describe('knobs: the command line', () => {
       rmSync(join(repo.dir, 'scripts/spec_ops_004/commands/spec_ops_plan.sh'));
       const reportPath = join(out, 'no-plan.knobs.json');
       const io = captureIo();
-      expect(await harnessMain(['knobs', '--repo', repo.dir, '--knobs', 'plan-manifest-path,manifest-default', '--out', join(out, 'no-plan'), '--report-json', reportPath], io)).toBe(0);
+      expect(
+        await harnessMain(
+          ['knobs', '--repo', repo.dir, '--knobs', 'plan-manifest-path,manifest-default', '--out', join(out, 'no-plan'), '--report-json', reportPath],
+          io,
+        ),
+      ).toBe(0);
       const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { knobs: KnobRow[]; bundles: string[] };
       expect(report.knobs.map((knob) => [knob.id, knob.state])).toEqual([
         ['manifest-default', 'holds'],
@@ -211,7 +248,9 @@ describe('knobs: the command line', () => {
   it('exits 2 on a knob it does not know, and documents itself', async () => {
     const bad = captureIo();
     expect(await harnessMain(['knobs', '--knobs', 'hal-skip,colour'], bad)).toBe(2);
-    expect(bad.err.join('')).toMatch(/--knobs: unknown knob colour; use hal-skip, allow-dirty, baseline-allow-fail, manifest-default, plan-manifest-path, empty-baseline/);
+    expect(bad.err.join('')).toMatch(
+      /--knobs: unknown knob colour; use hal-skip, allow-dirty, baseline-allow-fail, manifest-default, plan-manifest-path, empty-baseline/,
+    );
     expect(bad.err.join('')).toMatch(/Run guardrail-harness knobs --help/);
     const help = captureIo();
     expect(await harnessMain(['knobs', '--help'], help)).toBe(0);

@@ -9,7 +9,7 @@ import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -68,10 +68,14 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'html-browser-'));
   const result = await runHarness([
     'run',
-    '--flows', 'validate',
-    '--scenarios', `healthy,${SCENARIO}`,
-    '--out', join(work, 'evidence'),
-    '--concurrency', '2',
+    '--flows',
+    'validate',
+    '--scenarios',
+    `healthy,${SCENARIO}`,
+    '--out',
+    join(work, 'evidence'),
+    '--concurrency',
+    '2',
     '--html',
   ]);
   // The wrong expectation makes a check fail: exit 1, not 2.
@@ -154,7 +158,13 @@ describe('the HTML report in headless Chromium', () => {
     const hrefs = await page.locator('a[href]').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
     const fileLinks = hrefs.filter((href) => !href.startsWith('#'));
     expect(fileLinks.every((href) => !/^[a-z]+:/i.test(href) && !href.startsWith('/'))).toBe(true);
-    const targets = new Set(fileLinks.map((href) => relative(bundle, fileURLToPath(new URL(href, page.url()))).split('\\').join('/')));
+    const targets = new Set(
+      fileLinks.map((href) =>
+        relative(bundle, fileURLToPath(new URL(href, page.url())))
+          .split('\\')
+          .join('/'),
+      ),
+    );
     const files = (await filesUnder(bundle)).filter((file) => file !== 'index.html');
     expect([...files].sort()).toEqual([...targets].filter((t) => files.includes(t)).sort());
     for (const target of targets) expect(existsSync(join(bundle, target)), target).toBe(true);

@@ -7,18 +7,23 @@ import { EvidenceError } from '../../../harness/evidence/evidence.ts';
 import {
   diffTelemetry,
   escapeHtml,
+  type HtmlReportInput,
+  type HtmlRun,
   loadHtmlReportInput,
   relativeHref,
   renderHtmlReport,
   renderJsonWithDiff,
   sortedCheckRows,
   writeHtmlReport,
-  type HtmlReportInput,
-  type HtmlRun,
 } from '../../../harness/reports/html/index.ts';
 import type { CheckResult } from '../../../harness/run/types.ts';
 
-const check = (id: CheckResult['id'], status: CheckResult['status'], message = `${id} ${status}`, detail: CheckResult['detail'] = { reason: status, expected: null, seen: null }): CheckResult => ({
+const check = (
+  id: CheckResult['id'],
+  status: CheckResult['status'],
+  message = `${id} ${status}`,
+  detail: CheckResult['detail'] = { reason: status, expected: null, seen: null },
+): CheckResult => ({
   id,
   status,
   ok: status === 'passed' ? true : status === 'failed' ? false : null,
@@ -133,7 +138,11 @@ describe('checks table', () => {
 
 describe('check detail', () => {
   const cells = (page: string, id: string) => {
-    const row = page.slice(page.indexOf('<table id="checks">')).split('</tr>').find((tr) => tr.includes(`<code>${id}</code>`)) ?? '';
+    const row =
+      page
+        .slice(page.indexOf('<table id="checks">'))
+        .split('</tr>')
+        .find((tr) => tr.includes(`<code>${id}</code>`)) ?? '';
     return {
       row,
       reason: /<td class="reason">(.*?)<\/td>/.exec(row)?.[1],
@@ -157,7 +166,9 @@ describe('check detail', () => {
 
   it('marks null values as nothing to compare and says when a check has no detail at all', () => {
     const old = { id: 'baseline', status: 'passed', ok: true, message: 'ok' } as const;
-    const page = renderHtmlReport(input([run('healthy', { checks: [check('artifacts', 'not-applicable', 'n/a', { reason: 'no-telemetry', expected: null, seen: null }), old] })]));
+    const page = renderHtmlReport(
+      input([run('healthy', { checks: [check('artifacts', 'not-applicable', 'n/a', { reason: 'no-telemetry', expected: null, seen: null }), old] })]),
+    );
     const na = cells(page, 'artifacts');
     expect(na.reason).toBe('<code>no-telemetry</code>');
     expect(na.expected).toBe('<span class="muted">—</span>');
@@ -246,21 +257,34 @@ describe('loading a bundle', () => {
     const runDir = join(bundle, 'healthy', 'validate');
     await mkdir(runDir, { recursive: true });
     await writeFile(join(runDir, 'telemetry.json'), JSON.stringify({ hal: { summary: { status: 'passed' } } }));
-    await writeFile(join(runDir, 'journal.json'), JSON.stringify([{ time: '2026-11-24T00:00:00.000Z', method: 'GET', path: '/health', check: 'health', status: 200, durationMs: 2 }]));
+    await writeFile(
+      join(runDir, 'journal.json'),
+      JSON.stringify([{ time: '2026-11-24T00:00:00.000Z', method: 'GET', path: '/health', check: 'health', status: 200, durationMs: 2 }]),
+    );
     await writeFile(join(runDir, 'manifest.json'), JSON.stringify({ telemetry: 'telemetry.json', reportedStatus: 'passed', expect: { status: 'passed' } }));
     await writeFile(join(runDir, 'odd name #1%.log'), 'x');
-    await writeFile(join(bundle, 'report.json'), JSON.stringify({
-      ok: true,
-      specId: 'SPEC-KIT-018',
-      pairId: 'pair-1',
-      // Written on another machine: the absolute paths no longer exist.
-      bundleDir: '/ci/work/evidence/SPEC-KIT-018/pair-1',
-      notes: [],
-      runs: [
-        { scenario: 'healthy', flow: 'validate', exitCode: 0, durationMs: 5, evidenceDir: '/ci/work/evidence/SPEC-KIT-018/pair-1/healthy/validate', checks: [{ id: 'exit-code', status: 'passed', ok: true, message: 'ok' }] },
-        { scenario: 'sneaky', flow: 'audit', exitCode: 0, durationMs: 5, evidenceDir: '/etc', checks: [] },
-      ],
-    }));
+    await writeFile(
+      join(bundle, 'report.json'),
+      JSON.stringify({
+        ok: true,
+        specId: 'SPEC-KIT-018',
+        pairId: 'pair-1',
+        // Written on another machine: the absolute paths no longer exist.
+        bundleDir: '/ci/work/evidence/SPEC-KIT-018/pair-1',
+        notes: [],
+        runs: [
+          {
+            scenario: 'healthy',
+            flow: 'validate',
+            exitCode: 0,
+            durationMs: 5,
+            evidenceDir: '/ci/work/evidence/SPEC-KIT-018/pair-1/healthy/validate',
+            checks: [{ id: 'exit-code', status: 'passed', ok: true, message: 'ok' }],
+          },
+          { scenario: 'sneaky', flow: 'audit', exitCode: 0, durationMs: 5, evidenceDir: '/etc', checks: [] },
+        ],
+      }),
+    );
     await writeFile(join(bundle, 'pair.json'), JSON.stringify({ flows: { audit: { runs: [{ scenario: 'sneaky', evidenceDir: '../../../../etc' }] } } }));
 
     const loaded = await loadHtmlReportInput(bundle);
@@ -298,15 +322,27 @@ describe('loading a bundle', () => {
     const bundle = join(dir, 'detail', 'SPEC-KIT-018', 'pair-2');
     await mkdir(bundle, { recursive: true });
     const detail = { reason: 'wrong-status', expected: 'passed', seen: 'failed' };
-    await writeFile(join(bundle, 'report.json'), JSON.stringify({
-      ok: false,
-      specId: 'SPEC-KIT-018',
-      pairId: 'pair-2',
-      runs: [{ scenario: 'healthy', flow: 'validate', exitCode: 1, durationMs: 5, evidenceDir: '', checks: [
-        { id: 'telemetry-status', status: 'failed', ok: false, message: 'words', detail },
-        { id: 'exit-code', status: 'passed', ok: true, message: 'old' },
-      ] }],
-    }));
+    await writeFile(
+      join(bundle, 'report.json'),
+      JSON.stringify({
+        ok: false,
+        specId: 'SPEC-KIT-018',
+        pairId: 'pair-2',
+        runs: [
+          {
+            scenario: 'healthy',
+            flow: 'validate',
+            exitCode: 1,
+            durationMs: 5,
+            evidenceDir: '',
+            checks: [
+              { id: 'telemetry-status', status: 'failed', ok: false, message: 'words', detail },
+              { id: 'exit-code', status: 'passed', ok: true, message: 'old' },
+            ],
+          },
+        ],
+      }),
+    );
     const loaded = await loadHtmlReportInput(bundle);
     expect(loaded.runs[0]?.checks.map((c) => c.detail)).toEqual([detail, undefined]);
     const page = renderHtmlReport(loaded);

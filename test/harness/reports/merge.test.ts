@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../common/cli/index.ts';
 import { mergeCommand } from '../../../harness/cli/merge-command.ts';
-import { MergeError, mergeEnvironments, mergeReports } from '../../../harness/reports/merge.ts';
 import { renderJsonReport } from '../../../harness/reports/index.ts';
+import { MergeError, mergeEnvironments, mergeReports } from '../../../harness/reports/merge.ts';
 import { runHarness, shardRuns } from '../../../harness/run/runner.ts';
 import type { HarnessReport, RunReport } from '../../../harness/run/types.ts';
 
@@ -24,7 +24,15 @@ function run(scenario: string, matrixIndex: number, status: string, expectedStat
     matrixIndex,
     status,
     expectedStatus,
-    checks: [{ id: 'exit-code', status: 'passed', ok: true, message: 'fine', detail: { reason: 'as-expected', expected: 'zero', seen: { exitCode: 0, signal: null, timedOut: false } } }],
+    checks: [
+      {
+        id: 'exit-code',
+        status: 'passed',
+        ok: true,
+        message: 'fine',
+        detail: { reason: 'as-expected', expected: 'zero', seen: { exitCode: 0, signal: null, timedOut: false } },
+      },
+    ],
   };
 }
 
@@ -53,7 +61,11 @@ describe('shards', () => {
   it('split the matrix deterministically and completely', () => {
     const matrix = Array.from({ length: 11 }, (_, index) => index);
     const shards = [1, 2, 3].map((index) => shardRuns(matrix, { index, total: 3 }));
-    expect(shards).toEqual([[0, 3, 6, 9], [1, 4, 7, 10], [2, 5, 8]]);
+    expect(shards).toEqual([
+      [0, 3, 6, 9],
+      [1, 4, 7, 10],
+      [2, 5, 8],
+    ]);
     expect(shards.flat().sort((a, b) => a - b)).toEqual(matrix);
   });
 
@@ -118,7 +130,13 @@ describe('merge', () => {
     expect(
       mergeEnvironments([
         { set: [other, { name: 'A', value: '1', source: '--env' }], overridden: [{ name: 'A', runs: ['x/validate'] }] },
-        { set: [{ name: 'A', value: '1', source: '--env' }, { name: 'A', value: '2', source: '--env' }], overridden: [{ name: 'A', runs: ['x/validate', 'y/audit'] }] },
+        {
+          set: [
+            { name: 'A', value: '1', source: '--env' },
+            { name: 'A', value: '2', source: '--env' },
+          ],
+          overridden: [{ name: 'A', runs: ['x/validate', 'y/audit'] }],
+        },
       ]),
     ).toEqual({
       set: [other, { name: 'A', value: '1', source: '--env' }, { name: 'A', value: '2', source: '--env' }],
@@ -133,11 +151,18 @@ describe('merge', () => {
     const old = shardFile('old-shard.json', report('a', [{ ...noDetail, checks: [bare as RunReport['checks'][number]] }]));
     const error = await merge([old]).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(MergeError);
-    expect((error as Error).message).toMatch(new RegExp(`^${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a report\\.json this guardrail-harness can merge \\(\\$\\.runs\\[0\\]\\.checks\\[0\\]\\.detail: `));
+    expect((error as Error).message).toMatch(
+      new RegExp(
+        `^${old.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is not a report\\.json this guardrail-harness can merge \\(\\$\\.runs\\[0\\]\\.checks\\[0\\]\\.detail: `,
+      ),
+    );
     expect((error as Error).message).toMatch(/written by this same version of guardrail-harness; re-run a shard that an older or newer version wrote\.$/);
     const newer = shardFile('newer-shard.json', { ...report('a', []), futureField: true });
     await expect(merge([newer])).rejects.toThrow(/newer-shard\.json is not a report\.json .*\$: Unrecognized key: "futureField"/);
-    const badReason = shardFile('bad-reason.json', report('a', [{ ...noDetail, checks: [{ ...(noDetail.checks[0] as RunReport['checks'][number]), detail: { reason: '', expected: 0, seen: 0 } }] }]));
+    const badReason = shardFile(
+      'bad-reason.json',
+      report('a', [{ ...noDetail, checks: [{ ...(noDetail.checks[0] as RunReport['checks'][number]), detail: { reason: '', expected: 0, seen: 0 } }] }]),
+    );
     await expect(merge([badReason])).rejects.toThrow(/\$\.runs\[0\]\.checks\[0\]\.detail\.reason: /);
   });
 

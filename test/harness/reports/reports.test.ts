@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -115,7 +115,10 @@ const REPORT: HarnessReport = {
   bundleDir: '/out/SPEC-KIT-018/20250929T163421Z-abc123',
   notes: ['call_tool timeout shortened to 3 s for the timeout scenario'],
   environment: {
-    set: [{ name: 'SPEC_OPS_HAL_SKIP', value: '0', source: '--env' }, { name: 'HAL_SECRET_KAVEDARR_API_KEY', value: '[REDACTED]', source: 'ci.env:3' }],
+    set: [
+      { name: 'SPEC_OPS_HAL_SKIP', value: '0', source: '--env' },
+      { name: 'HAL_SECRET_KAVEDARR_API_KEY', value: '[REDACTED]', source: 'ci.env:3' },
+    ],
     overridden: [{ name: 'HAL_SECRET_KAVEDARR_API_KEY', runs: ['healthy/validate', 'flap/phase-2-down/audit'] }],
   },
   runs: [
@@ -161,8 +164,22 @@ describe('JSON report', () => {
     expect(Object.keys(json)).toEqual(['ok', 'specId', 'pairId', 'bundleDir', 'notes', 'environment', 'runs']);
     expect(Object.keys(buildJsonReport(PASSING))).toEqual(['ok', 'specId', 'pairId', 'bundleDir', 'notes', 'runs']);
     expect(Object.keys(json.runs[0] as object)).toEqual(['scenario', 'flow', 'exitCode', 'durationMs', 'evidenceDir', 'checks']);
-    const full = buildJsonReport({ ...PASSING, runs: [backwards({ ...run({ phase: 'p', scenario: 's', flow: 'plan' }), matrixIndex: 4, status: null, expectedStatus: 'passed' })] });
-    expect(Object.keys(full.runs[0] as object)).toEqual(['scenario', 'phase', 'flow', 'exitCode', 'durationMs', 'evidenceDir', 'matrixIndex', 'status', 'expectedStatus', 'checks']);
+    const full = buildJsonReport({
+      ...PASSING,
+      runs: [backwards({ ...run({ phase: 'p', scenario: 's', flow: 'plan' }), matrixIndex: 4, status: null, expectedStatus: 'passed' })],
+    });
+    expect(Object.keys(full.runs[0] as object)).toEqual([
+      'scenario',
+      'phase',
+      'flow',
+      'exitCode',
+      'durationMs',
+      'evidenceDir',
+      'matrixIndex',
+      'status',
+      'expectedStatus',
+      'checks',
+    ]);
     expect(json.runs[1]).toMatchObject({ scenario: 'flap', phase: 'phase-2-down', flow: 'audit', exitCode: null });
     const reordered = { detail: { seen: 1, expected: 0, reason: 'zero-exit' }, message: NASTY, ok: false, status: 'failed', id: 'exit-code' } as const;
     const written = buildJsonReport({ ...PASSING, runs: [run({ scenario: 's', flow: 'validate', checks: [reordered] })] }).runs[0]?.checks[0];
@@ -205,23 +222,18 @@ describe('JUnit XML', () => {
     const root = parseXml(renderJunit(REPORT));
     expect(root.name).toBe('testsuites');
     expect(root.attrs).toMatchObject({ tests: '6', failures: '2', errors: '0', skipped: '2', time: '62.500' });
-    expect(root.children.map((s) => s.attrs['name'])).toEqual([
-      'SPEC-KIT-018.healthy.validate',
-      'SPEC-KIT-018.flap/phase-2-down.audit',
-    ]);
+    expect(root.children.map((s) => s.attrs.name)).toEqual(['SPEC-KIT-018.healthy.validate', 'SPEC-KIT-018.flap/phase-2-down.audit']);
     const [healthy, flap] = root.children as [XmlElement, XmlElement];
     expect(healthy.attrs).toMatchObject({ tests: '3', failures: '0', skipped: '1', time: '1.500' });
     expect(flap.attrs).toMatchObject({ tests: '3', failures: '2', skipped: '1', time: '61.000' });
     const cases = flap.children.filter((c) => c.name === 'testcase');
-    expect(cases.map((c) => [c.attrs['name'], c.attrs['classname']])).toEqual([
+    expect(cases.map((c) => [c.attrs.name, c.attrs.classname])).toEqual([
       ['exit-code', 'SPEC-KIT-018.flap/phase-2-down.audit'],
       ['telemetry-status', 'SPEC-KIT-018.flap/phase-2-down.audit'],
       ['baseline', 'SPEC-KIT-018.flap/phase-2-down.audit'],
     ]);
-    expect(healthy.children.find((c) => c.attrs['name'] === 'exit-code')?.attrs['classname']).toBe(
-      'SPEC-KIT-018.healthy.validate',
-    );
-    expect(healthy.children.find((c) => c.attrs['name'] === 'exit-code')?.children).toEqual([]);
+    expect(healthy.children.find((c) => c.attrs.name === 'exit-code')?.attrs.classname).toBe('SPEC-KIT-018.healthy.validate');
+    expect(healthy.children.find((c) => c.attrs.name === 'exit-code')?.children).toEqual([]);
   });
 
   it('carries failure and skip messages through the escaping', () => {
@@ -237,19 +249,19 @@ describe('JUnit XML', () => {
     // The body keeps the full text, line breaks included, then the detail as values.
     expect(failure.text).toBe(`${readable}\n\nreason: killed\nexpected: "zero"\nseen: {"exitCode":null,"signal":"SIGKILL","timedOut":false}`);
     // CI tools group failures by type: the reason code.
-    expect(failure.attrs['type']).toBe('killed');
-    expect(status?.children[0]?.attrs['type']).toBe('status-mismatch');
+    expect(failure.attrs.type).toBe('killed');
+    expect(status?.children[0]?.attrs.type).toBe('status-mismatch');
     expect(status?.children[0]?.text).toMatch(/\nseen: \{"scenarios\[\]\.status":"passed","note":"<&>"\}$/);
     // The attribute is the one-line form.
-    expect(failure.attrs['message']).toBe(readable.replace(/[\t\n\r ]+/g, ' '));
-    expect(status?.children[0]?.attrs['message']).toBe('expected failed | got passed');
+    expect(failure.attrs.message).toBe(readable.replace(/[\t\n\r ]+/g, ' '));
+    expect(status?.children[0]?.attrs.message).toBe('expected failed | got passed');
     expect(baseline?.children[0]).toMatchObject({ name: 'skipped', attrs: { message: 'not applicable: plan <only>' } });
   });
 
   it('lists suite properties', () => {
     const flap = parseXml(renderJunit(REPORT)).children[1] as XmlElement;
     const props = flap.children.find((c) => c.name === 'properties')?.children ?? [];
-    expect(Object.fromEntries(props.map((p) => [p.attrs['name'], p.attrs['value']]))).toEqual({
+    expect(Object.fromEntries(props.map((p) => [p.attrs.name, p.attrs.value]))).toEqual({
       scenario: 'flap',
       phase: 'phase-2-down',
       flow: 'audit',
@@ -330,13 +342,20 @@ describe('console output', () => {
   });
 
   it('right-aligns numeric columns', () => {
-    expect(formatTable(['N', 'NAME'], [['1', 'a'], ['100', 'bb']], [0])).toBe('  N  NAME\n---  ----\n  1  a\n100  bb');
+    expect(
+      formatTable(
+        ['N', 'NAME'],
+        [
+          ['1', 'a'],
+          ['100', 'bb'],
+        ],
+        [0],
+      ),
+    ).toBe('  N  NAME\n---  ----\n  1  a\n100  bb');
   });
 
   it('formats the live progress line', () => {
-    expect(formatProgressLine(REPORT.runs[0] as RunReport)).toBe(
-      'ok    healthy validate  exit 0  1.5 s  2 passed, 0 failed, 1 n/a',
-    );
+    expect(formatProgressLine(REPORT.runs[0] as RunReport)).toBe('ok    healthy validate  exit 0  1.5 s  2 passed, 0 failed, 1 n/a');
     expect(formatProgressLine(REPORT.runs[1] as RunReport)).toBe(
       'FAIL  flap/phase-2-down audit  exit none  1 min 1 s  0 passed, 2 failed, 1 n/a: exit-code (killed), telemetry-status (status-mismatch)',
     );

@@ -7,7 +7,15 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DIRTY_FILE, INJECTED_EXIT_STATUS, faultScript, prepareFault, shellQuote, type FaultRequest, type PreparedFault } from '../../../harness/run/fault-injection.ts';
+import {
+  DIRTY_FILE,
+  type FaultRequest,
+  faultScript,
+  INJECTED_EXIT_STATUS,
+  type PreparedFault,
+  prepareFault,
+  shellQuote,
+} from '../../../harness/run/fault-injection.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'fault-injection-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
@@ -15,7 +23,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 let serial = 0;
 /** A folder holding a tiny scripts/spec_ops_004 tree: a plan that runs an audit the way the reference does. */
 function tree(audit: string, plan?: string): string {
-  const root = join(scratch, `tree-${(serial += 1)}`);
+  serial += 1;
+  const root = join(scratch, `tree-${serial}`);
   mkdirSync(join(root, 'scripts/spec_ops_004/commands'), { recursive: true });
   writeFileSync(join(root, 'scripts/spec_ops_004/baseline_audit.sh'), `set -euo pipefail\n${audit}\n`);
   writeFileSync(
@@ -31,7 +40,13 @@ exit "$rc"
   return root;
 }
 
-function run(root: string, fault: PreparedFault | null, env: Record<string, string> = {}, script = 'scripts/spec_ops_004/commands/spec_ops_plan.sh', args: string[] = []) {
+function run(
+  root: string,
+  fault: PreparedFault | null,
+  env: Record<string, string> = {},
+  script = 'scripts/spec_ops_004/commands/spec_ops_plan.sh',
+  args: string[] = [],
+) {
   const result = spawnSync('bash', [join(root, script), ...args], {
     cwd: root,
     encoding: 'utf8',
@@ -76,13 +91,16 @@ describe('fault baseline-exit-after-pass', () => {
   });
 
   it('is invisible to a plan that captures the status as `if ! cmd; then rc=$?`', async () => {
-    const root = tree(PASSING_AUDIT, `set -euo pipefail
+    const root = tree(
+      PASSING_AUDIT,
+      `set -euo pipefail
 rc=0
 if ! bash "\${BASH_SOURCE[0]%/*}/../baseline_audit.sh" SPEC-1 --output "$PWD/report.md"; then
   rc=$?
 fi
 echo "rc=$rc"
-`);
+`,
+    );
     const result = run(root, await fault({ name: 'baseline-exit-after-pass' }));
     expect(result.stdout).toBe('rc=0\n');
     expect(result.code).toBe(0);
@@ -126,7 +144,11 @@ describe('faults that take the baseline output away', () => {
 describe('faults for the knobs', () => {
   it('dirty-tree: plan starts with a new file at the root, staged and changed again', async () => {
     const root = tree('true', 'git status --porcelain\n');
-    for (const args of [['init', '-q'], ['add', '-A'], ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'clean']]) {
+    for (const args of [
+      ['init', '-q'],
+      ['add', '-A'],
+      ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-qm', 'clean'],
+    ]) {
       expect(spawnSync('git', args, { cwd: root }).status).toBe(0);
     }
     const prepared = await fault({ name: 'dirty-tree' });
@@ -135,16 +157,24 @@ describe('faults for the knobs', () => {
   });
 
   it('unset-env: the variable is gone in every bash, as if never set', async () => {
-    const root = tree('echo "audit sees ${SPEC_OPS_CARGO_MANIFEST-unset}"', 'echo "plan sees ${SPEC_OPS_CARGO_MANIFEST-unset}"; bash "${BASH_SOURCE[0]%/*}/../baseline_audit.sh"\n');
+    const root = tree(
+      'echo "audit sees ${SPEC_OPS_CARGO_MANIFEST-unset}"',
+      'echo "plan sees ${SPEC_OPS_CARGO_MANIFEST-unset}"; bash "${BASH_SOURCE[0]%/*}/../baseline_audit.sh"\n',
+    );
     const prepared = await fault({ name: 'unset-env', names: ['SPEC_OPS_CARGO_MANIFEST'] });
     expect(run(root, prepared, { SPEC_OPS_CARGO_MANIFEST: 'x/Cargo.toml' }).stdout).toBe('plan sees unset\naudit sees unset\n');
-    expect(prepared.events().filter((event) => event.event === 'start').map((event) => event.manifestEnv)).toEqual([null, null]);
+    expect(
+      prepared
+        .events()
+        .filter((event) => event.event === 'start')
+        .map((event) => event.manifestEnv),
+    ).toEqual([null, null]);
     expect(() => faultScript({ name: 'unset-env', names: ['NOT A NAME'] }, '/dev/null')).toThrow(/not a shell variable name/);
   });
 
   it('plan-args: plan sees the arguments after its own, quoted exactly (what it hands on is up to plan)', async () => {
     const root = tree('echo "audit args: $*"');
-    const odd = "/tmp/it's a \"path\"/$HOME/Cargo.toml";
+    const odd = '/tmp/it\'s a "path"/$HOME/Cargo.toml';
     const prepared = await fault({ name: 'plan-args', args: ['--manifest-path', odd] });
     const result = run(root, prepared, {}, 'scripts/spec_ops_004/commands/spec_ops_plan.sh', ['--mine']);
     expect(result.stdout).toContain(`plan args: --mine --manifest-path ${odd}\n`);

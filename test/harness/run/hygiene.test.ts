@@ -1,16 +1,16 @@
 // Process and file hygiene. SIGINT or SIGTERM to the harness mid-matrix leaves no
 // process behind (proved from the process table), and SIGKILL while evidence is
 // being written leaves no truncated file under a final name.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { runs, SEED } from '../../support/fuzz-config.ts';
 import { NODE, ROOT } from '../../support/mcp.ts';
-import { SEED, runs } from '../../support/fuzz-config.ts';
 
 const RUNS = { kills: runs(8), controlKills: runs(8) } as const;
 
@@ -59,7 +59,18 @@ describe('stopping the harness mid-matrix', () => {
     const marker = mkdtempSync(join(tmpdir(), `hygiene-${signal.toLowerCase()}-`));
     const harness = spawn(
       NODE,
-      [join(ROOT, 'harness', 'cli', 'main.ts'), 'run', '--flows', 'validate,audit', '--scenarios', 'timeout,degraded', '--out', join(marker, 'out'), '--concurrency', '2'],
+      [
+        join(ROOT, 'harness', 'cli', 'main.ts'),
+        'run',
+        '--flows',
+        'validate,audit',
+        '--scenarios',
+        'timeout,degraded',
+        '--out',
+        join(marker, 'out'),
+        '--concurrency',
+        '2',
+      ],
       { cwd: ROOT, env: { ...process.env, TMPDIR: marker }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let output = '';

@@ -6,13 +6,12 @@ import { lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HARNESS_GIT_ENV, changedFiles, cloneSnapshot, snapshotRepository } from '../../../harness/run/repo-copy.ts';
+import { changedFiles, cloneSnapshot, HARNESS_GIT_ENV, snapshotRepository } from '../../../harness/run/repo-copy.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'repo-copy-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
 
-const git = (cwd: string, ...args: string[]): string =>
-  execFileSync('git', args, { cwd, env: { ...process.env, ...HARNESS_GIT_ENV }, encoding: 'utf8' });
+const git = (cwd: string, ...args: string[]): string => execFileSync('git', args, { cwd, env: { ...process.env, ...HARNESS_GIT_ENV }, encoding: 'utf8' });
 function write(root: string, files: Record<string, string>): void {
   for (const [file, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, file)), { recursive: true });

@@ -5,10 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  EnvOptionError,
   buildRunEnvironment,
   collectUserEnv,
   describeUserEnvironment,
+  EnvOptionError,
   parseEnvAssignment,
   parseEnvFile,
   readEnvFile,
@@ -80,14 +80,16 @@ describe('--env-file', () => {
     ['\n\n2BAD=x\n', /^bad\.env:3: "2BAD" is not a shell variable name/],
     ['my.var=x\n', /^bad\.env:1: "my\.var" is not a shell variable name/],
     ['OPEN="no end\n', /^bad\.env:1: the value of OPEN starts with " but does not end with it; quote the whole value or none of it/],
-    ["MIXED='a\"\n", /^bad\.env:1: the value of MIXED starts with ' but does not end with it/],
+    ['MIXED=\'a"\n', /^bad\.env:1: the value of MIXED starts with ' but does not end with it/],
     ['LONE="\n', /^bad\.env:1: the value of LONE starts with "/],
   ])('refuses %j naming file:line and what to do', (text, message) => {
     expect(() => parseEnvFile(text, 'bad.env')).toThrow(message);
   });
 
   it('says when the file cannot be read', async () => {
-    await expect(readEnvFile(join(scratch, 'missing.env'))).rejects.toThrow(/--env-file .*missing\.env: cannot read it \(no such file\); pass a file of KEY=VALUE lines/);
+    await expect(readEnvFile(join(scratch, 'missing.env'))).rejects.toThrow(
+      /--env-file .*missing\.env: cannot read it \(no such file\); pass a file of KEY=VALUE lines/,
+    );
     await expect(readEnvFile(scratch)).rejects.toThrow(/cannot read it \(it is a folder\)/);
   });
 
@@ -109,17 +111,14 @@ describe('--env-file', () => {
 });
 
 describe('the environment a run gets', () => {
-  it('is the caller\'s without SPEC_OPS_* and HAL_SECRET_*, then the harness\'s, then the user\'s, which win', () => {
+  it("is the caller's without SPEC_OPS_* and HAL_SECRET_*, then the harness's, then the user's, which win", () => {
     process.env.SPEC_OPS_FROM_CALLER = 'dropped';
     process.env.HAL_SECRET_FROM_CALLER = 'dropped';
     try {
-      const { env, userEnv, overridden } = buildRunEnvironment(
-        { SPEC_OPS_TELEMETRY_HAL: '1', SPEC_OPS_HAL_BASE_URL: 'http://mock' },
-        [
-          { name: 'SPEC_OPS_TELEMETRY_HAL', value: '0', source: '--env' },
-          { name: 'SPEC_OPS_FROM_CALLER', value: 'set again', source: '--env' },
-        ],
-      );
+      const { env, userEnv, overridden } = buildRunEnvironment({ SPEC_OPS_TELEMETRY_HAL: '1', SPEC_OPS_HAL_BASE_URL: 'http://mock' }, [
+        { name: 'SPEC_OPS_TELEMETRY_HAL', value: '0', source: '--env' },
+        { name: 'SPEC_OPS_FROM_CALLER', value: 'set again', source: '--env' },
+      ]);
       expect(env.SPEC_OPS_TELEMETRY_HAL).toBe('0');
       expect(env.SPEC_OPS_HAL_BASE_URL).toBe('http://mock');
       expect(env.SPEC_OPS_FROM_CALLER).toBe('set again');
@@ -134,7 +133,9 @@ describe('the environment a run gets', () => {
   });
 
   it('refuses bad names from library callers too', () => {
-    expect(() => validateEnvSettings([{ name: 'BAD NAME', value: 'x', source: 'options.env' }])).toThrow(/options\.env: "BAD NAME" is not a shell variable name/);
+    expect(() => validateEnvSettings([{ name: 'BAD NAME', value: 'x', source: 'options.env' }])).toThrow(
+      /options\.env: "BAD NAME" is not a shell variable name/,
+    );
   });
 });
 

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { parseScenario, type Behaviour, type Scenario } from '../../../mock-hal/index.ts';
-import { HarnessSetupError, SCRIPTS_DIR, expandRuns, preflight, scenarioHangs, shardRuns } from '../../../harness/run/run-matrix.ts';
+import { expandRuns, HarnessSetupError, preflight, SCRIPTS_DIR, scenarioHangs, shardRuns } from '../../../harness/run/run-matrix.ts';
+import { type Behaviour, parseScenario, type Scenario } from '../../../mock-hal/index.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'run-matrix-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -135,7 +135,10 @@ describe('shardRuns', () => {
         const shards = Array.from({ length: total }, (_, index) => shardRuns(runs, { index: index + 1, total }));
         const sizes = shards.map((shard) => shard.length);
         return (
-          shards.flat().sort((a, b) => a - b).join() === runs.join() &&
+          shards
+            .flat()
+            .sort((a, b) => a - b)
+            .join() === runs.join() &&
           shards.every((shard) => shard.every((run, i) => i === 0 || run > (shard[i - 1] as number))) &&
           Math.max(...sizes) - Math.min(...sizes) <= 1
         );

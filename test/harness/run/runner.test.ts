@@ -1,17 +1,19 @@
 // A full matrix on the reference guardrails: every flow under every shipped
 // scenario, the failure window included, and the evidence it leaves.
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_NAMES, type CheckName } from '../../../common/hal-contract/routes.ts';
 import { runHarness } from '../../../harness/run/runner.ts';
 import { FLOWS, type HarnessReport } from '../../../harness/run/types.ts';
-import { CHECK_NAMES, type CheckName } from '../../../common/hal-contract/routes.ts';
 import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
-import { SAMPLES_SKIP_REASON, outageHealthSample, productionSample, samplesTitle } from '../../support/samples.ts';
+import { outageHealthSample, productionSample, SAMPLES_SKIP_REASON, samplesTitle } from '../../support/samples.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'matrix-test-'));
-const scenarios = listScenarios().scenarios.map((scenario) => scenario.name).sort((a, b) => (a === 'healthy' ? -1 : b === 'healthy' ? 1 : a.localeCompare(b)));
+const scenarios = listScenarios()
+  .scenarios.map((scenario) => scenario.name)
+  .sort((a, b) => (a === 'healthy' ? -1 : b === 'healthy' ? 1 : a.localeCompare(b)));
 let report: HarnessReport;
 
 beforeAll(async () => {
@@ -33,8 +35,18 @@ describe('reference guardrails, full matrix', () => {
     expect(report.runs).toHaveLength(FLOWS.length * phases);
     for (const run of report.runs) {
       expect(run.checks.map((check) => check.id)).toEqual([
-        'exit-code', 'telemetry-schema', 'telemetry-status', 'spec-kit-outcome', 'journal-consistency', 'hal-reached', 'artifacts',
-        'graphql-escaping', 'manifest-path', 'secret-leak', 'transition', 'baseline',
+        'exit-code',
+        'telemetry-schema',
+        'telemetry-status',
+        'spec-kit-outcome',
+        'journal-consistency',
+        'hal-reached',
+        'artifacts',
+        'graphql-escaping',
+        'manifest-path',
+        'secret-leak',
+        'transition',
+        'baseline',
       ]);
     }
   });
@@ -50,7 +62,7 @@ describe('reference guardrails, full matrix', () => {
     expect(report.notes.join('\n')).toMatch(/shortened from 30 s to 3 s for scenario "timeout"/);
   });
 
-  it('keeps paired evidence: pair.json records each flow\'s transition, through both failure windows', () => {
+  it("keeps paired evidence: pair.json records each flow's transition, through both failure windows", () => {
     const pair = JSON.parse(readFileSync(join(report.bundleDir, 'pair.json'), 'utf8'));
     for (const flow of ['validate', 'audit', 'plan']) {
       expect(pair.flows[flow].transition).toBe(pair.flows[flow].expectedTransition);
@@ -103,7 +115,12 @@ describe('reference guardrails, full matrix', () => {
     it.skipIf(SAMPLES_SKIP_REASON !== null)(samplesTitle('production: the captures the scripts wrote are the recorded production captures'), () => {
       for (const flow of SMOKE) {
         // The real scripts wrote them without a final newline; the reference guardrails add one.
-        for (const check of CHECK_NAMES) expect({ flow, check, capture: capture(runOf('production', flow), check).trimEnd() }).toEqual({ flow, check, capture: productionSample(check).trimEnd() });
+        for (const check of CHECK_NAMES)
+          expect({ flow, check, capture: capture(runOf('production', flow), check).trimEnd() }).toEqual({
+            flow,
+            check,
+            capture: productionSample(check).trimEnd(),
+          });
       }
     });
 
@@ -153,11 +170,15 @@ describe('reference guardrails, full matrix', () => {
   });
 
   it('writes nothing into the bundled reference repository', () => {
-    expect(existsSync(join(import.meta.dirname, '../../harness/reference-guardrails/docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands/SPEC-KIT-018'))).toBe(false);
+    expect(
+      existsSync(join(import.meta.dirname, '../../harness/reference-guardrails/docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands/SPEC-KIT-018')),
+    ).toBe(false);
   });
 
   it('never overwrites an earlier bundle', async () => {
-    await expect(runHarness({ flows: ['tasks'], scenarios: ['healthy'], out, pairId: report.pairId })).rejects.toThrow(/already exists and is never overwritten/);
+    await expect(runHarness({ flows: ['tasks'], scenarios: ['healthy'], out, pairId: report.pairId })).rejects.toThrow(
+      /already exists and is never overwritten/,
+    );
   });
 });
 

@@ -62,21 +62,30 @@ describe('pool', () => {
   it('runs at most `limit` at a time, and that many when there is work for them', async () => {
     let running = 0;
     let peak = 0;
-    const results = await pool(Array.from({ length: 10 }, (_, index) => index), 3, async (item) => {
-      running++;
-      peak = Math.max(peak, running);
-      await tick();
-      await tick();
-      running--;
-      return item * 2;
-    });
+    const results = await pool(
+      Array.from({ length: 10 }, (_, index) => index),
+      3,
+      async (item) => {
+        running++;
+        peak = Math.max(peak, running);
+        await tick();
+        await tick();
+        running--;
+        return item * 2;
+      },
+    );
     expect(peak).toBe(3);
     expect(results).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18]);
   });
 
   it('runs each item exactly once, also with a limit above the number of items', async () => {
     const seen: number[] = [];
-    expect(await pool([1, 2, 3], 10, async (item) => (seen.push(item), item))).toEqual([1, 2, 3]);
+    expect(
+      await pool([1, 2, 3], 10, async (item) => {
+        seen.push(item);
+        return item;
+      }),
+    ).toEqual([1, 2, 3]);
     expect(seen.sort()).toEqual([1, 2, 3]);
     expect(await pool([], 4, async () => 1)).toEqual([]);
     // A limit below one still runs everything, one at a time, rather than nothing.

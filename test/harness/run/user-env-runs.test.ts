@@ -34,7 +34,9 @@ describe('--env on real runs', () => {
     expect(failures(allowFail)).toEqual([]);
     const degraded = allowFail.runs.find((run) => run.scenario === 'degraded');
     expect(degraded?.exitCode).toBe(0);
-    expect(degraded?.checks.find((check) => check.id === 'baseline')?.message).toMatch(/a failing baseline gave baseline\.status failed and exit 0 \(allowed to fail\)/);
+    expect(degraded?.checks.find((check) => check.id === 'baseline')?.message).toMatch(
+      /a failing baseline gave baseline\.status failed and exit 0 \(allowed to fail\)/,
+    );
     expect(allowFail.environment).toEqual({ set: [flag('SPEC_OPS_BASELINE_ALLOW_FAIL', '1')], overridden: [] });
   });
 
@@ -45,7 +47,7 @@ describe('--env on real runs', () => {
     expect(JSON.parse(renderJsonReport(telemetryOff)).notes).toEqual(telemetryOff.notes);
   });
 
-  it('puts the run\'s key into the variable SPEC_OPS_HAL_SECRET_ENV names, so the smoke still reaches the mock', () => {
+  it("puts the run's key into the variable SPEC_OPS_HAL_SECRET_ENV names, so the smoke still reaches the mock", () => {
     expect(failures(secretEnv)).toEqual([]);
     expect(secretEnv.runs[0]?.checks.find((check) => check.id === 'hal-reached')).toMatchObject({ status: 'passed', detail: { seen: { requests: 4 } } });
     expect(secretEnv.environment?.overridden).toEqual([{ name: 'SPEC_OPS_HAL_SECRET_ENV', runs: ['healthy/validate'] }]);

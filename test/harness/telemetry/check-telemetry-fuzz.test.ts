@@ -3,15 +3,15 @@
 // exits 1 when there is a problem (0 otherwise), and never shows a stack trace.
 // And the other way round: any file the Spec Kit accepts, however odd its values,
 // is never a problem by default, and --outcome gives the Spec Kit's decision.
-import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkTelemetryCommand as checkTelemetryMain } from '../../../harness/cli/check-telemetry-command.ts';
+import { FLOWS, type Flow, STAGE_OF_FLOW } from '../../../harness/run/types.ts';
 import { MAX_TELEMETRY_BYTES } from '../../../harness/telemetry/telemetry-schema.ts';
-import { FLOWS, STAGE_OF_FLOW, type Flow } from '../../../harness/run/types.ts';
+import { runs, SEED } from '../../support/fuzz-config.ts';
 import { NODE, ROOT, run, tempDir } from '../../support/mcp.ts';
-import { SEED, runs } from '../../support/fuzz-config.ts';
 import { STACK_LINE } from '../../support/raw-http.ts';
 
 const RUNS = { files: runs(200), accepted: runs(150), strict: runs(60) } as const;
@@ -33,9 +33,17 @@ type Damage =
 
 const damage: fc.Arbitrary<Damage> = fc.oneof(
   fc.record({ kind: fc.constant('truncate' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
-  fc.record({ kind: fc.constant('retype' as const), pick: fc.nat(), value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, '', 0, -1, [], {}, 'passed', 'spec-ops-validate', '2025-13-45T99:99:99Z')) }),
+  fc.record({
+    kind: fc.constant('retype' as const),
+    pick: fc.nat(),
+    value: fc.oneof(fc.jsonValue({ maxDepth: 2 }), fc.constantFrom(null, '', 0, -1, [], {}, 'passed', 'spec-ops-validate', '2025-13-45T99:99:99Z')),
+  }),
   fc.record({ kind: fc.constant('bytes' as const), bytes: fc.uint8Array({ maxLength: 400 }) }),
-  fc.record({ kind: fc.constant('splice' as const), at: fc.double({ min: 0, max: 1, noNaN: true }), bytes: fc.constantFrom(Uint8Array.from([0xff, 0xfe]), Uint8Array.from([0xc3, 0x28]), Uint8Array.from([0]), Uint8Array.from([0xef, 0xbb, 0xbf])) }),
+  fc.record({
+    kind: fc.constant('splice' as const),
+    at: fc.double({ min: 0, max: 1, noNaN: true }),
+    bytes: fc.constantFrom(Uint8Array.from([0xff, 0xfe]), Uint8Array.from([0xc3, 0x28]), Uint8Array.from([0]), Uint8Array.from([0xef, 0xbb, 0xbf])),
+  }),
   fc.record({ kind: fc.constant('deep' as const), depth: fc.integer({ min: 50, max: 300_000 }), where: fc.constantFrom('top' as const, 'field' as const) }),
   fc.record({ kind: fc.constant('huge' as const), size: fc.constantFrom(2 * 1024 * 1024, MAX_TELEMETRY_BYTES + 1) }),
   fc.constant({ kind: 'empty' as const }),
@@ -70,7 +78,11 @@ function damaged(text: string, how: Damage): Buffer {
     }
     case 'deep': {
       const nested = `${'['.repeat(how.depth)}${']'.repeat(how.depth)}`;
-      return Buffer.from(how.where === 'top' ? nested : text.replace(/"artifacts"\s*:/, `"artifacts": ${nested}, "was":`).replace(/"scenarios"\s*:/, `"scenarios": ${nested}, "was2":`));
+      return Buffer.from(
+        how.where === 'top'
+          ? nested
+          : text.replace(/"artifacts"\s*:/, `"artifacts": ${nested}, "was":`).replace(/"scenarios"\s*:/, `"scenarios": ${nested}, "was2":`),
+      );
     }
     case 'huge': {
       // Valid JSON, padded out: under the limit it is judged, over it refused.
@@ -151,7 +163,10 @@ describe('check-telemetry on damaged files', () => {
       const lines = result.stdout.trim().split('\n');
       expect(lines.pop()).toMatch(/^7 files checked, \d+ problems$/);
       for (const name of ['deep', 'deep-field', 'deep-object', 'binary', 'latin1', 'huge', 'cut']) {
-        expect(lines.some((line) => line.startsWith(join(folder.dir, `${name}.telemetry.json: `))), name).toBe(true);
+        expect(
+          lines.some((line) => line.startsWith(join(folder.dir, `${name}.telemetry.json: `))),
+          name,
+        ).toBe(true);
       }
     } finally {
       folder.remove();
@@ -162,8 +177,35 @@ describe('check-telemetry on damaged files', () => {
 // --- files the Spec Kit accepts ------------------------------------------------
 
 /** Keys the Spec Kit reads; extra fields are generated under any other name. */
-const READ_KEYS = new Set(['command', 'specId', 'sessionId', 'timestamp', 'artifacts', 'scenarios', 'hal', 'summary', 'status', 'name', 'path', 'failed_checks', 'baseline', 'hooks', 'session.start', 'tool', 'lock_status', 'hook_status', 'unlock_status', 'mode', 'artifact', '__proto__']);
-const extras = fc.dictionary(fc.string({ maxLength: 8 }).filter((key) => !READ_KEYS.has(key)), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 3 });
+const READ_KEYS = new Set([
+  'command',
+  'specId',
+  'sessionId',
+  'timestamp',
+  'artifacts',
+  'scenarios',
+  'hal',
+  'summary',
+  'status',
+  'name',
+  'path',
+  'failed_checks',
+  'baseline',
+  'hooks',
+  'session.start',
+  'tool',
+  'lock_status',
+  'hook_status',
+  'unlock_status',
+  'mode',
+  'artifact',
+  '__proto__',
+]);
+const extras = fc.dictionary(
+  fc.string({ maxLength: 8 }).filter((key) => !READ_KEYS.has(key)),
+  fc.jsonValue({ maxDepth: 2 }),
+  { maxKeys: 3 },
+);
 const anyText = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('passed', 'skipped', 'failed', 'ok', 'ready', 'locked', 'unlocked', 'unknown', ''));
 const scenarioStatus = fc.constantFrom('passed', 'failed', 'skipped');
 const nonBlank = fc.string({ minLength: 1, maxLength: 12 }).filter((text) => text.trim() !== '');
@@ -175,7 +217,10 @@ function accepted(flow: Flow, logDir: string): fc.Arbitrary<Record<string, unkno
   const stage: fc.Arbitrary<Record<string, unknown>> = (() => {
     switch (flow) {
       case 'plan':
-        return fc.record({ baseline: withExtras(fc.record({ mode: anyText, artifact: anyText, status: anyText })), hooks: withExtras(fc.record({ 'session.start': anyText })) });
+        return fc.record({
+          baseline: withExtras(fc.record({ mode: anyText, artifact: anyText, status: anyText })),
+          hooks: withExtras(fc.record({ 'session.start': anyText })),
+        });
       case 'tasks':
         return fc.record({ tool: withExtras(fc.record({ status: anyText })) });
       case 'implement':
@@ -189,7 +234,10 @@ function accepted(flow: Flow, logDir: string): fc.Arbitrary<Record<string, unkno
           { requiredKeys: ['status'] },
         );
         return fc.record(
-          { scenarios: fc.array(withExtras(fc.record({ name: anyText, status: scenarioStatus })), { minLength: 1, maxLength: 3 }), hal: withExtras(fc.record({ summary: withExtras(summary) })) },
+          {
+            scenarios: fc.array(withExtras(fc.record({ name: anyText, status: scenarioStatus })), { minLength: 1, maxLength: 3 }),
+            hal: withExtras(fc.record({ summary: withExtras(summary) })),
+          },
           { requiredKeys: ['scenarios'] },
         );
       }
@@ -198,7 +246,7 @@ function accepted(flow: Flow, logDir: string): fc.Arbitrary<Record<string, unkno
   return fc.tuple(envelope, stage, extras, fc.boolean()).map(([env, fields, more, dropArtifacts]) => {
     const data: Record<string, unknown> = { ...more, command: STAGE_OF_FLOW[flow].command, ...env, ...fields };
     // Validate may leave artifacts out; audit too, as far as the schema goes (its evidence then fails: not generated here).
-    if (flow === 'validate' && dropArtifacts) delete data['artifacts'];
+    if (flow === 'validate' && dropArtifacts) delete data.artifacts;
     return data;
   });
 }
@@ -228,7 +276,10 @@ describe('check-telemetry on files the Spec Kit accepts', () => {
       fc.asyncProperty(
         fc.constantFrom(...FLOWS).chain((flow) => accepted(flow, scratch.dir).map((data) => ({ flow, data }))),
         async ({ flow, data }) => {
-          const file = join(scratch.dir, index % 2 === 0 ? `${STAGE_OF_FLOW[flow].stage}_2025-09-29T16:34:21Z-${index}.json` : `accepted-${index}.telemetry.json`);
+          const file = join(
+            scratch.dir,
+            index % 2 === 0 ? `${STAGE_OF_FLOW[flow].stage}_2025-09-29T16:34:21Z-${index}.json` : `accepted-${index}.telemetry.json`,
+          );
           index++;
           writeFileSync(file, JSON.stringify(data));
           const result = await check(['--outcome', '--repo', scratch.dir, file]);

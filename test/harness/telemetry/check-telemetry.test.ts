@@ -8,7 +8,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { harnessMain } from '../../../harness/cli/commands.ts';
 import { isTelemetryFileName } from '../../../harness/telemetry/check-telemetry.ts';
 import { NODE, ROOT } from '../../support/mcp.ts';
-import { EVIDENCE, sampleRepo, type SampleRepo } from '../../support/spec-kit-repo.ts';
+import { EVIDENCE, type SampleRepo, sampleRepo } from '../../support/spec-kit-repo.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/telemetry/', import.meta.url));
 const HARNESS_CLI = fileURLToPath(new URL('../../../harness/cli/main.ts', import.meta.url));
@@ -52,7 +52,7 @@ async function brokenAudit(path: string, from = join(FIXTURES, AUDIT)): Promise<
   await writeFile(path, JSON.stringify(data));
 }
 
-const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /** An audit file the Spec Kit accepts and the kit's strict rules refuse in many ways. */
 function looseAudit(root: string): Record<string, unknown> {
@@ -129,7 +129,7 @@ describe('check-telemetry, the Spec Kit rules by default', () => {
     expect(result.code).toBe(1);
     expect(result.lines).toEqual([
       `${bad}: spec-kit: scenarios[0].status: expected one of passed|failed|skipped, got "ok"`,
-      expect.stringMatching(new RegExp(`^${escape(join(nested, 'spec-plan_2025-09-29T16:00:00Z-1.json'))}: invalid JSON: the text ends early`)),
+      expect.stringMatching(new RegExp(`^${escapeRegExp(join(nested, 'spec-plan_2025-09-29T16:00:00Z-1.json'))}: invalid JSON: the text ends early`)),
       '2 files checked, 2 problems',
     ]);
   });
@@ -140,9 +140,7 @@ describe('check-telemetry, the Spec Kit rules by default', () => {
     const result = await run(audit);
     expect(result.code).toBe(1);
     expect(result.lines).toHaveLength(7);
-    expect(result.lines[0]).toBe(
-      `${audit}: spec-kit: artifacts[0].path: "${repo.evidenceDir}/spec-audit_2025-09-29T12:33:29Z-218285443.log" does not exist`,
-    );
+    expect(result.lines[0]).toBe(`${audit}: spec-kit: artifacts[0].path: "${repo.evidenceDir}/spec-audit_2025-09-29T12:33:29Z-218285443.log" does not exist`);
     expect(result.lines[5]).toBe(`${audit}: spec-kit: artifacts: none of the 5 listed artifacts exists; the Spec Kit wants at least one`);
     expect(result.lines[6]).toBe('1 file checked, 6 problems');
     // Validate is exempt; --no-evidence skips the step for everyone.
@@ -154,7 +152,10 @@ describe('check-telemetry, the Spec Kit rules by default', () => {
     const repo = repoWithEvidence();
     await writeFile(join(repo.root, 'top.log'), 'log\n');
     const file = join(repo.evidenceDir, 'spec-unlock_2025-09-29T12:00:00Z-1.json');
-    await writeFile(file, JSON.stringify({ command: 'spec-ops-unlock', specId: 'S', sessionId: 's', timestamp: 't', artifacts: ['top.log'], unlock_status: 'unlocked' }));
+    await writeFile(
+      file,
+      JSON.stringify({ command: 'spec-ops-unlock', specId: 'S', sessionId: 's', timestamp: 't', artifacts: ['top.log'], unlock_status: 'unlocked' }),
+    );
     expect((await run(file)).code).toBe(0);
     const other = join(dir, 'other');
     await mkdir(other);
@@ -170,7 +171,10 @@ describe('check-telemetry, the Spec Kit rules by default', () => {
 
   it('outside any repository, resolves relative paths from the current folder (through the CLI)', async () => {
     const file = join(dir, 'spec-tasks_2025-09-29T12:00:00Z-1.json');
-    await writeFile(file, JSON.stringify({ command: 'spec-ops-tasks', specId: 'S', sessionId: 's', timestamp: 't', artifacts: ['here.log'], tool: { status: 'ok' } }));
+    await writeFile(
+      file,
+      JSON.stringify({ command: 'spec-ops-tasks', specId: 'S', sessionId: 's', timestamp: 't', artifacts: ['here.log'], tool: { status: 'ok' } }),
+    );
     await writeFile(join(dir, 'here.log'), 'log\n');
     const inDir = await exec(NODE, [CLI, 'check-telemetry', file], { cwd: dir });
     expect(inDir.stdout).toBe('1 file checked, 0 problems\n');
@@ -199,7 +203,7 @@ describe('check-telemetry, the Spec Kit rules by default', () => {
     const result = await run('--outcome', dir);
     expect(result.lines).toEqual([
       `${file}: spec-kit: command: expected one of spec-ops-plan|spec-ops-tasks|spec-ops-implement|spec-ops-validate|spec-ops-audit|spec-ops-unlock, got "spec-ops-deploy" (and the file name names no stage), so the Spec Kit reads it as no stage's telemetry`,
-      expect.stringMatching(new RegExp(`^${escape(file)}: halt: the Spec Kit reads no stage from this file: command: `)),
+      expect.stringMatching(new RegExp(`^${escapeRegExp(file)}: halt: the Spec Kit reads no stage from this file: command: `)),
       `${join(dir, 'y.telemetry.json')}: spec-kit: (top level): expected a JSON object, got an array [1]`,
       expect.stringMatching(/y\.telemetry\.json: halt: the Spec Kit reads no stage from this file: \(top level\)/),
       '2 files checked, 2 problems, 0 advance, 2 halt',
@@ -211,7 +215,7 @@ describe('check-telemetry, the Spec Kit rules by default', () => {
     await writeFile(join(dir, 'empty', 'notes.json'), '{}');
     const result = await run(join(dir, 'empty'));
     expect(result.code).toBe(1);
-    expect(result.lines[0]).toMatch(new RegExp(`^${escape(join(dir, 'empty'))}: no telemetry files found`));
+    expect(result.lines[0]).toMatch(new RegExp(`^${escapeRegExp(join(dir, 'empty'))}: no telemetry files found`));
     expect(result.lines[1]).toBe('0 files checked, 1 problem');
   });
 
@@ -246,10 +250,21 @@ describe('check-telemetry on evidence bundles', () => {
     return runDir;
   }
 
-  const audit = (artifacts: unknown[]) => ({ command: 'spec-ops-audit', specId: 'S', sessionId: 's', timestamp: 't', scenarios: [{ name: 'n', status: 'passed' }], artifacts, hal: { summary: { status: 'passed' } } });
+  const audit = (artifacts: unknown[]) => ({
+    command: 'spec-ops-audit',
+    specId: 'S',
+    sessionId: 's',
+    timestamp: 't',
+    scenarios: [{ name: 'n', status: 'passed' }],
+    artifacts,
+    hal: { summary: { status: 'passed' } },
+  });
 
   it("finds the run's artifacts through the copies the manifest lists (absolute or relative)", async () => {
-    const runDir = await bundleRun('audit', audit([`/tmp/gone-run/repo/${EVIDENCE}/spec-audit_2025-09-29T12:33:29Z-1.log`, `${EVIDENCE}/spec-audit_2025-09-29T12:33:29Z-1.log`]));
+    const runDir = await bundleRun(
+      'audit',
+      audit([`/tmp/gone-run/repo/${EVIDENCE}/spec-audit_2025-09-29T12:33:29Z-1.log`, `${EVIDENCE}/spec-audit_2025-09-29T12:33:29Z-1.log`]),
+    );
     expect((await run(join(dir, 'bundle'))).lines).toEqual(['1 file checked, 0 problems']);
     await writeFile(join(runDir, 'telemetry.json'), JSON.stringify(audit(['/tmp/gone-run/repo/never-copied.log'])));
     expect((await run(join(dir, 'bundle'))).lines).toEqual([

@@ -4,15 +4,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MAX_LISTED_MISSING,
-  readAsSpecKit,
-  specKitEvidence,
-  specKitSchemaIssues,
-  type SpecKitIssueCode,
-} from '../../../harness/telemetry/spec-kit-reader.ts';
-import { validateTelemetry } from '../../../harness/telemetry/telemetry-schema.ts';
 import { FLOWS, type Flow } from '../../../harness/run/types.ts';
+import { MAX_LISTED_MISSING, readAsSpecKit, type SpecKitIssueCode, specKitEvidence, specKitSchemaIssues } from '../../../harness/telemetry/spec-kit-reader.ts';
+import { validateTelemetry } from '../../../harness/telemetry/telemetry-schema.ts';
 
 let repo: string;
 beforeAll(() => {
@@ -94,25 +88,66 @@ describe('schema validation', () => {
 
   it.each(FLOWS)('%s: command must equal the stage command', (flow) => {
     const other = flow === 'audit' ? 'spec-ops-validate' : 'spec-ops-audit';
-    const issues = specKitSchemaIssues(edit(flow, (d) => (d.command = other)), flow);
-    expect(issues).toEqual([
-      { code: 'wrong-command', path: 'command', message: `expected "spec-ops-${flow}", got "${other}"` },
-    ]);
-    expect(codes(edit(flow, (d) => delete d.command), flow)).toEqual([['missing', 'command']]);
+    const issues = specKitSchemaIssues(
+      edit(flow, (d) => (d.command = other)),
+      flow,
+    );
+    expect(issues).toEqual([{ code: 'wrong-command', path: 'command', message: `expected "spec-ops-${flow}", got "${other}"` }]);
+    expect(
+      codes(
+        edit(flow, (d) => delete d.command),
+        flow,
+      ),
+    ).toEqual([['missing', 'command']]);
   });
 
   it.each(['specId', 'sessionId', 'timestamp'])('%s must be a string', (key) => {
-    expect(codes(edit('unlock', (d) => (d[key] = 42)), 'unlock')).toEqual([['wrong-type', key]]);
-    expect(codes(edit('unlock', (d) => delete d[key]), 'unlock')).toEqual([['missing', key]]);
-    expect(codes(edit('unlock', (d) => (d[key] = '')), 'unlock')).toEqual([]);
+    expect(
+      codes(
+        edit('unlock', (d) => (d[key] = 42)),
+        'unlock',
+      ),
+    ).toEqual([['wrong-type', key]]);
+    expect(
+      codes(
+        edit('unlock', (d) => delete d[key]),
+        'unlock',
+      ),
+    ).toEqual([['missing', key]]);
+    expect(
+      codes(
+        edit('unlock', (d) => (d[key] = '')),
+        'unlock',
+      ),
+    ).toEqual([]);
   });
 
   describe('validate and audit', () => {
     it.each(['validate', 'audit'] as const)('%s: artifacts optional, but an array when present', (flow) => {
-      expect(codes(edit(flow, (d) => delete d.artifacts), flow)).toEqual([]);
-      expect(codes(edit(flow, (d) => (d.artifacts = [])), flow)).toEqual([]);
-      expect(codes(edit(flow, (d) => (d.artifacts = {})), flow)).toEqual([['wrong-type', 'artifacts']]);
-      expect(codes(edit(flow, (d) => (d.artifacts = null)), flow)).toEqual([['wrong-type', 'artifacts']]);
+      expect(
+        codes(
+          edit(flow, (d) => delete d.artifacts),
+          flow,
+        ),
+      ).toEqual([]);
+      expect(
+        codes(
+          edit(flow, (d) => (d.artifacts = [])),
+          flow,
+        ),
+      ).toEqual([]);
+      expect(
+        codes(
+          edit(flow, (d) => (d.artifacts = {})),
+          flow,
+        ),
+      ).toEqual([['wrong-type', 'artifacts']]);
+      expect(
+        codes(
+          edit(flow, (d) => (d.artifacts = null)),
+          flow,
+        ),
+      ).toEqual([['wrong-type', 'artifacts']]);
     });
 
     const cases: [string, (d: Record<string, any>) => void, [SpecKitIssueCode, string][]][] = [
@@ -131,8 +166,16 @@ describe('schema validation', () => {
       ['summary not an object', (d) => (d.hal = { summary: [] }), [['wrong-type', 'hal.summary']]],
       ['summary without status', (d) => (d.hal = { summary: {} }), [['missing', 'hal.summary.status']]],
       ['summary status unknown', (d) => (d.hal = { summary: { status: 'mocked' } }), [['not-allowed', 'hal.summary.status']]],
-      ['failed_checks not an array', (d) => (d.hal = { summary: { status: 'failed', failed_checks: 'health' } }), [['wrong-type', 'hal.summary.failed_checks']]],
-      ['a blank failed check', (d) => (d.hal = { summary: { status: 'failed', failed_checks: ['health', '  '] } }), [['blank-string', 'hal.summary.failed_checks[1]']]],
+      [
+        'failed_checks not an array',
+        (d) => (d.hal = { summary: { status: 'failed', failed_checks: 'health' } }),
+        [['wrong-type', 'hal.summary.failed_checks']],
+      ],
+      [
+        'a blank failed check',
+        (d) => (d.hal = { summary: { status: 'failed', failed_checks: ['health', '  '] } }),
+        [['blank-string', 'hal.summary.failed_checks[1]']],
+      ],
       ['a numeric artifact', (d) => (d.hal = { summary: { status: 'passed', artifacts: [3] } }), [['wrong-type', 'hal.summary.artifacts[0]']]],
       ['an empty hal artifact', (d) => (d.hal = { summary: { status: 'passed', artifacts: [''] } }), [['blank-string', 'hal.summary.artifacts[0]']]],
     ];
@@ -147,17 +190,35 @@ describe('schema validation', () => {
     });
 
     it('says what it expected and what it saw', () => {
-      expect(specKitSchemaIssues(edit('audit', (d) => (d.scenarios[0].status = 'ok')), 'audit')).toEqual([
-        { code: 'not-allowed', path: 'scenarios[0].status', message: 'expected one of passed|failed|skipped, got "ok"' },
-      ]);
+      expect(
+        specKitSchemaIssues(
+          edit('audit', (d) => (d.scenarios[0].status = 'ok')),
+          'audit',
+        ),
+      ).toEqual([{ code: 'not-allowed', path: 'scenarios[0].status', message: 'expected one of passed|failed|skipped, got "ok"' }]);
     });
   });
 
   describe('the other stages', () => {
     it.each(['plan', 'tasks', 'implement', 'unlock'] as const)('%s: artifacts must be a non-empty array', (flow) => {
-      expect(codes(edit(flow, (d) => delete d.artifacts), flow)).toEqual([['missing', 'artifacts']]);
-      expect(codes(edit(flow, (d) => (d.artifacts = [])), flow)).toEqual([['empty-array', 'artifacts']]);
-      expect(codes(edit(flow, (d) => (d.artifacts = 'docs/run.log')), flow)).toEqual([['wrong-type', 'artifacts']]);
+      expect(
+        codes(
+          edit(flow, (d) => delete d.artifacts),
+          flow,
+        ),
+      ).toEqual([['missing', 'artifacts']]);
+      expect(
+        codes(
+          edit(flow, (d) => (d.artifacts = [])),
+          flow,
+        ),
+      ).toEqual([['empty-array', 'artifacts']]);
+      expect(
+        codes(
+          edit(flow, (d) => (d.artifacts = 'docs/run.log')),
+          flow,
+        ),
+      ).toEqual([['wrong-type', 'artifacts']]);
     });
 
     const cases: [Flow, string, (d: Record<string, any>) => void, [SpecKitIssueCode, string][]][] = [
@@ -213,11 +274,19 @@ describe('evidence validation', () => {
   });
 
   it('wants every listed artifact to exist, and at least one', () => {
-    const some = specKitEvidence(edit('plan', (d) => (d.artifacts = ['docs/run.log', '/no/such.log'])), 'plan', { repoRoot: repo });
+    const some = specKitEvidence(
+      edit('plan', (d) => (d.artifacts = ['docs/run.log', '/no/such.log'])),
+      'plan',
+      { repoRoot: repo },
+    );
     expect(some.issues).toEqual([
       { code: 'artifact-missing', path: 'artifacts[1]', message: '"/no/such.log" does not exist', artifact: '/no/such.log', resolved: '/no/such.log' },
     ]);
-    const none = specKitEvidence(edit('tasks', (d) => (d.artifacts = [{ path: '/no/such.log' }])), 'tasks', { repoRoot: repo });
+    const none = specKitEvidence(
+      edit('tasks', (d) => (d.artifacts = [{ path: '/no/such.log' }])),
+      'tasks',
+      { repoRoot: repo },
+    );
     expect(none.issues.map((issue) => [issue.code, issue.path])).toEqual([
       ['artifact-missing', 'artifacts[0].path'],
       ['no-evidence', 'artifacts'],
@@ -231,7 +300,13 @@ describe('evidence validation', () => {
     expect(reading.evidence.issues).toEqual([
       { code: 'no-evidence', path: 'artifacts', message: 'no artifact is listed; the Spec Kit wants at least one that exists' },
     ]);
-    expect(reading.outcome).toMatchObject({ decision: 'halt', reasons: [{ code: 'missing-evidence', holds: false }, { code: 'scenarios', holds: true }] });
+    expect(reading.outcome).toMatchObject({
+      decision: 'halt',
+      reasons: [
+        { code: 'missing-evidence', holds: false },
+        { code: 'scenarios', holds: true },
+      ],
+    });
   });
 
   it('refuses artifacts that are no path', () => {
@@ -267,9 +342,27 @@ describe('outcome', () => {
   const cases: [Flow, string, (d: Record<string, any>) => void, 'advance' | 'halt', string][] = [
     ['plan', 'baseline passed, hook ok', () => {}, 'advance', 'baseline.status is "passed"; hooks["session.start"] is "ok"'],
     ['plan', 'baseline skipped', (d) => (d.baseline.status = 'skipped'), 'advance', 'baseline.status is "skipped"; hooks["session.start"] is "ok"'],
-    ['plan', 'baseline failed', (d) => (d.baseline.status = 'failed'), 'halt', 'baseline.status is "failed", and the Spec Kit advances only on passed or skipped'],
-    ['plan', 'baseline unknown', (d) => (d.baseline.status = 'unknown'), 'halt', 'baseline.status is "unknown", and the Spec Kit advances only on passed or skipped'],
-    ['plan', 'session.start skipped', (d) => (d.hooks['session.start'] = 'skipped'), 'halt', 'hooks["session.start"] is "skipped", and the Spec Kit advances only on ok'],
+    [
+      'plan',
+      'baseline failed',
+      (d) => (d.baseline.status = 'failed'),
+      'halt',
+      'baseline.status is "failed", and the Spec Kit advances only on passed or skipped',
+    ],
+    [
+      'plan',
+      'baseline unknown',
+      (d) => (d.baseline.status = 'unknown'),
+      'halt',
+      'baseline.status is "unknown", and the Spec Kit advances only on passed or skipped',
+    ],
+    [
+      'plan',
+      'session.start skipped',
+      (d) => (d.hooks['session.start'] = 'skipped'),
+      'halt',
+      'hooks["session.start"] is "skipped", and the Spec Kit advances only on ok',
+    ],
     ['tasks', 'tool ok', () => {}, 'advance', 'tool.status is "ok"'],
     ['tasks', 'tool ready', (d) => (d.tool.status = 'ready'), 'halt', 'tool.status is "ready", and the Spec Kit advances only on ok'],
     ['implement', 'locked and ok', () => {}, 'advance', 'lock_status is "locked"; hook_status is "ok"'],
@@ -279,8 +372,24 @@ describe('outcome', () => {
     ['unlock', 'unlock failed', (d) => (d.unlock_status = 'failed'), 'halt', 'unlock_status is "failed", and the Spec Kit advances only on unlocked'],
     ['validate', 'scenario passed', () => {}, 'advance', 'every scenario passed or skipped ("n" passed)'],
     ['validate', 'scenario skipped', (d) => (d.scenarios[0].status = 'skipped'), 'advance', 'every scenario passed or skipped ("n" skipped)'],
-    ['audit', 'one of two failed', (d) => d.scenarios.push({ name: 'm', status: 'failed' }), 'halt', 'scenario "m" failed, and the Spec Kit advances only when every scenario passed or skipped'],
-    ['audit', 'both failed', (d) => (d.scenarios = [{ name: 'a', status: 'failed' }, { name: 'b', status: 'failed' }]), 'halt', 'scenarios "a" failed, "b" failed, and the Spec Kit advances only when every scenario passed or skipped'],
+    [
+      'audit',
+      'one of two failed',
+      (d) => d.scenarios.push({ name: 'm', status: 'failed' }),
+      'halt',
+      'scenario "m" failed, and the Spec Kit advances only when every scenario passed or skipped',
+    ],
+    [
+      'audit',
+      'both failed',
+      (d) =>
+        (d.scenarios = [
+          { name: 'a', status: 'failed' },
+          { name: 'b', status: 'failed' },
+        ]),
+      'halt',
+      'scenarios "a" failed, "b" failed, and the Spec Kit advances only when every scenario passed or skipped',
+    ],
   ];
   it.each(cases)('%s, %s: %s', (flow, _label, change, decision, reason) => {
     const outcome = read(edit(flow, change), flow).outcome;
@@ -289,7 +398,10 @@ describe('outcome', () => {
   });
 
   it('gives a code per condition it weighed', () => {
-    const outcome = read(edit('implement', (d) => (d.hook_status = 'failed')), 'implement').outcome;
+    const outcome = read(
+      edit('implement', (d) => (d.hook_status = 'failed')),
+      'implement',
+    ).outcome;
     expect(outcome.reasons.map((reason) => [reason.code, reason.holds])).toEqual([
       ['lock-status', true],
       ['hook-status', false],
@@ -297,33 +409,53 @@ describe('outcome', () => {
   });
 
   it('never lets hal.summary change the outcome, only adds a note', () => {
-    const halFailed = read(edit('validate', (d) => (d.hal = { summary: { status: 'failed', failed_checks: ['health'] } })), 'validate').outcome;
+    const halFailed = read(
+      edit('validate', (d) => (d.hal = { summary: { status: 'failed', failed_checks: ['health'] } })),
+      'validate',
+    ).outcome;
     expect(halFailed.decision).toBe('advance');
     expect(halFailed.halNote).toBe('hal.summary.status is "failed", which the Spec Kit only adds to its report');
-    const halPassed = read(edit('audit', (d) => {
-      d.scenarios[0].status = 'failed';
-      d.hal = { summary: { status: 'passed' } };
-    }), 'audit').outcome;
+    const halPassed = read(
+      edit('audit', (d) => {
+        d.scenarios[0].status = 'failed';
+        d.hal = { summary: { status: 'passed' } };
+      }),
+      'audit',
+    ).outcome;
     expect(halPassed.decision).toBe('halt');
     expect(read(minimal('validate'), 'validate').outcome.halNote).toBeUndefined();
   });
 
   it('halts on a schema error before reading the stage rule', () => {
-    const outcome = read(edit('plan', (d) => delete d.hooks), 'plan').outcome;
+    const outcome = read(
+      edit('plan', (d) => delete d.hooks),
+      'plan',
+    ).outcome;
     expect(outcome).toEqual({
       decision: 'halt',
-      reasons: [{ code: 'invalid-telemetry', holds: false, message: "the telemetry fails the Spec Kit's schema validation (1 error: hooks: missing, expected an object)" }],
+      reasons: [
+        {
+          code: 'invalid-telemetry',
+          holds: false,
+          message: "the telemetry fails the Spec Kit's schema validation (1 error: hooks: missing, expected an object)",
+        },
+      ],
       reason: "the telemetry fails the Spec Kit's schema validation (1 error: hooks: missing, expected an object)",
     });
   });
 
   it('halts on missing evidence even when the stage rule holds', () => {
-    const outcome = read(edit('unlock', (d) => (d.artifacts = ['/no/such.log'])), 'unlock').outcome;
+    const outcome = read(
+      edit('unlock', (d) => (d.artifacts = ['/no/such.log'])),
+      'unlock',
+    ).outcome;
     expect(outcome.decision).toBe('halt');
     expect(outcome.reasons.map((reason) => [reason.code, reason.holds])).toEqual([
       ['missing-evidence', false],
       ['unlock-status', true],
     ]);
-    expect(outcome.reason).toMatch(/^the telemetry fails the Spec Kit's evidence validation \(2 errors: artifacts\[0\]: "\/no\/such.log" does not exist; artifacts: none of the 1 listed artifact exists/);
+    expect(outcome.reason).toMatch(
+      /^the telemetry fails the Spec Kit's evidence validation \(2 errors: artifacts\[0\]: "\/no\/such.log" does not exist; artifacts: none of the 1 listed artifact exists/,
+    );
   });
 });

@@ -1,14 +1,14 @@
 // The team's real telemetry (shared/reference/samples) through the Spec Kit's reader
 // and through `guardrail-harness check-telemetry`, as a user runs it.
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readAsSpecKit, specKitOutcome, specKitSchemaIssues } from '../../../harness/telemetry/spec-kit-reader.ts';
 import { stageOfFile, validateTelemetry } from '../../../harness/telemetry/telemetry-schema.ts';
 import { NODE, ROOT } from '../../support/mcp.ts';
-import { FIXTURES, SAMPLES, SAMPLES_PRESENT, SAMPLE_ROOT, fixtureNames, realName, sampleRepo } from '../../support/spec-kit-repo.ts';
+import { FIXTURES, fixtureNames, realName, SAMPLE_ROOT, SAMPLES, SAMPLES_PRESENT, sampleRepo } from '../../support/spec-kit-repo.ts';
 
 const exec = promisify(execFile);
 const CLI = join(ROOT, 'harness', 'cli', 'main.ts');
@@ -42,7 +42,7 @@ async function cli(args: string[], cwd = ROOT): Promise<{ code: number; stdout: 
 }
 
 if (!SAMPLES_PRESENT) {
-  if (process.env['CI']) {
+  if (process.env.CI) {
     it('finds the reference samples (required in CI)', () => {
       throw new Error(`${SAMPLES} is missing; CI must check out shared/reference/samples beside this project`);
     });
@@ -52,11 +52,17 @@ if (!SAMPLES_PRESENT) {
 }
 
 describe.runIf(SAMPLES_PRESENT)('the real samples', () => {
-  const names = SAMPLES_PRESENT ? readdirSync(SAMPLES).filter((name) => stageOfFile(name) !== null).sort() : [];
+  const names = SAMPLES_PRESENT
+    ? readdirSync(SAMPLES)
+        .filter((name) => stageOfFile(name) !== null)
+        .sort()
+    : [];
   const data = (name: string) => JSON.parse(readFileSync(join(SAMPLES, name), 'utf8')) as unknown;
   const flow = (name: string) => stageOfFile(name)!.flow;
   const repos: { remove(): void }[] = [];
-  afterAll(() => repos.forEach((repo) => repo.remove()));
+  afterAll(() => {
+    for (const repo of repos) repo.remove();
+  });
 
   it('are the five telemetry files, copied unchanged into test/fixtures/telemetry', () => {
     expect(names).toEqual(Object.keys(OUTCOMES).sort());

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { BUNDLE_TELEMETRY_NAME, MANIFEST_NAME } from '../../../harness/evidence/evidence.ts';
-import { GUARDRAIL_DOCS_DIR, bundleInfo, findRepoRoot, repoRootFor, repoRootInPath } from '../../../harness/telemetry/telemetry-context.ts';
+import { bundleInfo, findRepoRoot, GUARDRAIL_DOCS_DIR, repoRootFor, repoRootInPath } from '../../../harness/telemetry/telemetry-context.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'telemetry-context-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));

@@ -62,7 +62,7 @@ describe('reading files', () => {
     it('reads a good file', async () => {
       const result = await read(join(FIXTURES, AUDIT));
       expect(result.ok).toBe(true);
-      expect((result.data as Record<string, unknown>)['command']).toBe('spec-ops-audit');
+      expect((result.data as Record<string, unknown>).command).toBe('spec-ops-audit');
     });
 
     it('reports a missing file', async () => {

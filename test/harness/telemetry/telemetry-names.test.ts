@@ -2,7 +2,7 @@
 // the stage a file name belongs to. (The common file names are in telemetry-files.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { FLOWS, STAGE_OF_FLOW } from '../../../harness/run/types.ts';
-import { COMMANDS, HAL_COMMANDS, STAGES, flowOf, isCommand, normalizeCommand, stageOfFile } from '../../../harness/telemetry/telemetry-names.ts';
+import { COMMANDS, flowOf, HAL_COMMANDS, isCommand, normalizeCommand, STAGES, stageOfFile } from '../../../harness/telemetry/telemetry-names.ts';
 
 describe('commands, stages and flows', () => {
   it('agree with the run model, flow by flow', () => {

@@ -5,21 +5,21 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { FLOWS } from '../../../harness/run/types.ts';
 import { specKitSchemaIssues } from '../../../harness/telemetry/spec-kit-reader.ts';
 import * as files from '../../../harness/telemetry/telemetry-files.ts';
 import * as names from '../../../harness/telemetry/telemetry-names.ts';
 import {
-  MAX_TELEMETRY_BYTES,
   checkParsedTelemetry,
   checkTelemetryFileSync,
   fileNameIssues,
   halFlagIssue,
   issueLine,
+  MAX_TELEMETRY_BYTES,
   readTelemetryFile,
   stageOfFile,
   validateTelemetry,
 } from '../../../harness/telemetry/telemetry-schema.ts';
-import { FLOWS } from '../../../harness/run/types.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/telemetry/', import.meta.url));
 const AUDIT = 'spec-audit_2025-09-29T12-33-29Z-218285443.json';
@@ -34,7 +34,12 @@ function setAt(root: Record<string, unknown>, path: (string | number)[], value: 
   node[path[path.length - 1] as string | number] = value;
 }
 
-const ENVELOPE = { specId: 'SPEC-KIT-018', sessionId: '2025-09-29T16:34:21Z-229132461', timestamp: '2025-09-29T16:34:25Z', artifacts: [{ path: '/repo/docs/evidence/spec.log' }] };
+const ENVELOPE = {
+  specId: 'SPEC-KIT-018',
+  sessionId: '2025-09-29T16:34:21Z-229132461',
+  timestamp: '2025-09-29T16:34:25Z',
+  artifacts: [{ path: '/repo/docs/evidence/spec.log' }],
+};
 const SYNTHETIC: Record<string, Record<string, unknown>> = {
   tasks: { ...ENVELOPE, command: 'spec-ops-tasks', tool: { status: 'ready' } },
   implement: { ...ENVELOPE, command: 'spec-ops-implement', lock_status: 'locked', hook_status: 'ok' },
@@ -45,7 +50,7 @@ describe('structured issues', () => {
   it('gives each problem as path and message too, and the line is their join', async () => {
     const data = await fixture(AUDIT);
     setAt(data, ['scenarios', 0, 'status'], 'ok');
-    data['sessionId'] = 'x';
+    data.sessionId = 'x';
     const result = validateTelemetry(data);
     expect(result.issues).toEqual([
       { path: 'sessionId', message: 'expected "<ISO-8601 UTC time>-<digits>" like "2025-09-29T16:34:21Z-229132461", got "x"' },
@@ -69,10 +74,7 @@ describe('structured issues', () => {
   it('fileNameIssues and checkParsedTelemetry: the name agrees with the content', async () => {
     const data = await fixture(AUDIT);
     expect(fileNameIssues('/x/spec-audit_2025-09-29T12:33:29Z-218285443.json', data)).toEqual([]);
-    expect(fileNameIssues('/x/spec-audit_2025-09-29T12:33:29Z-1.json', data, 'validate').map((issue) => issue.path)).toEqual([
-      '(file name)',
-      'sessionId',
-    ]);
+    expect(fileNameIssues('/x/spec-audit_2025-09-29T12:33:29Z-1.json', data, 'validate').map((issue) => issue.path)).toEqual(['(file name)', 'sessionId']);
     expect(fileNameIssues('/x/telemetry.json', data, 'validate')).toEqual([]);
     expect(checkParsedTelemetry('/x/spec-validate_2025-09-29T12:33:29Z-218285443.json', data).problems).toEqual([
       'command: expected "spec-ops-validate", got "spec-ops-audit"',
@@ -99,8 +101,18 @@ describe('unknown extra objects never fail, in either rule set', () => {
   it.each(FLOWS)('%s with a policy block and extra fields', (flow) => {
     const base: Record<string, Record<string, unknown>> = {
       ...SYNTHETIC,
-      plan: { ...ENVELOPE, command: 'spec-ops-plan', baseline: { mode: 'quick', artifact: '/a.md', status: 'passed', extra: 1 }, hooks: { 'session.start': 'ok', other: 'x' } },
-      validate: { ...ENVELOPE, command: 'spec-ops-validate', scenarios: [{ name: 'n', status: 'passed', extra: true }], hal: { summary: { status: 'passed', extra: [] }, mode: 'mock' } },
+      plan: {
+        ...ENVELOPE,
+        command: 'spec-ops-plan',
+        baseline: { mode: 'quick', artifact: '/a.md', status: 'passed', extra: 1 },
+        hooks: { 'session.start': 'ok', other: 'x' },
+      },
+      validate: {
+        ...ENVELOPE,
+        command: 'spec-ops-validate',
+        scenarios: [{ name: 'n', status: 'passed', extra: true }],
+        hal: { summary: { status: 'passed', extra: [] }, mode: 'mock' },
+      },
       audit: { ...ENVELOPE, command: 'spec-ops-audit', scenarios: [{ name: 'n', status: 'passed' }], errors: [{ any: 'shape' }] },
     };
     const data = { ...base[flow], policy: { mode: 'enforce', rules: [{ id: 1 }] }, extra: 'field' };

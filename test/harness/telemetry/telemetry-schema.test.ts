@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,7 @@ describe('real samples', () => {
     const result = validateTelemetry(data);
     expect(result.problems).toEqual([]);
     expect(result.ok).toBe(true);
-    expect(result.telemetry?.command).toBe(data['command']);
+    expect(result.telemetry?.command).toBe(data.command);
     // Checked as a file too: the name (with "-" for ":") agrees with the content.
     const fromFile = await checkTelemetryFile(join(FIXTURES, name));
     expect(fromFile.problems).toEqual([]);
@@ -73,7 +73,7 @@ describe('real samples', () => {
 
   it('fills in schemaVersion 1 when it is absent', async () => {
     const data = await fixture(PLAN);
-    delete data['schemaVersion'];
+    delete data.schemaVersion;
     const result = validateTelemetry(data);
     expect(result.ok).toBe(true);
     expect(result.telemetry?.schemaVersion).toBe(1);
@@ -122,22 +122,22 @@ describe('required fields', () => {
   });
 
   it('tasks without tool.status is refused', () => {
-    const data = clone(SYNTHETIC['tasks'] as Record<string, unknown>);
-    data['tool'] = {};
+    const data = clone(SYNTHETIC.tasks as Record<string, unknown>);
+    data.tool = {};
     expect(validateTelemetry(data).problems).toEqual(['tool.status: missing, expected one of ok|failed|skipped|ready']);
   });
 
   it('lets validate, and only validate, leave out artifacts', async () => {
     const data = await fixture(VALIDATE_HAL);
-    delete data['artifacts'];
+    delete data.artifacts;
     expect(validateTelemetry(data).problems).toEqual([]);
-    data['command'] = 'spec-ops-audit';
+    data.command = 'spec-ops-audit';
     expect(validateTelemetry(data).problems).toEqual(['artifacts: missing, expected an array']);
   });
 
   it('wants at least one scenario', async () => {
     const data = await fixture(AUDIT);
-    data['scenarios'] = [];
+    data.scenarios = [];
     expect(validateTelemetry(data).problems).toEqual(['scenarios: expected at least 1 item, got an empty array']);
   });
 
@@ -167,9 +167,7 @@ describe('wrong values', () => {
   it('names the path, the allowed values and what it saw', async () => {
     const data = await fixture(AUDIT);
     setAt(data, ['scenarios', 0, 'status'], 'ok');
-    expect(validateTelemetry(data).problems).toEqual([
-      'scenarios[0].status: expected one of passed|failed|skipped, got "ok"',
-    ]);
+    expect(validateTelemetry(data).problems).toEqual(['scenarios[0].status: expected one of passed|failed|skipped, got "ok"']);
   });
 
   it.each([
@@ -197,24 +195,20 @@ describe('wrong values', () => {
     ['2025-13-29T16:34:21Z-1234', 'month 13'],
     ['2025-09-29T16:34:21Z-12a4', 'letters in the digits'],
   ])('refuses session id %s (%s)', (sessionId) => {
-    const problems = validateTelemetry({ ...SYNTHETIC['unlock'], sessionId }).problems;
-    expect(problems).toEqual([
-      `sessionId: expected "<ISO-8601 UTC time>-<digits>" like "2025-09-29T16:34:21Z-229132461", got ${JSON.stringify(sessionId)}`,
-    ]);
+    const problems = validateTelemetry({ ...SYNTHETIC.unlock, sessionId }).problems;
+    expect(problems).toEqual([`sessionId: expected "<ISO-8601 UTC time>-<digits>" like "2025-09-29T16:34:21Z-229132461", got ${JSON.stringify(sessionId)}`]);
   });
 
   it.each(['2025-09-29T16:34:21+02:00', '2025-09-29 16:34:21Z', '2025-02-30T10:00:00Z', '2025-09-29T24:00:00Z', 'yesterday'])(
     'refuses timestamp %s',
     (timestamp) => {
-      const problems = validateTelemetry({ ...SYNTHETIC['unlock'], timestamp }).problems;
-      expect(problems).toEqual([
-        `timestamp: expected an ISO-8601 UTC time like "2025-09-29T16:34:21Z", got ${JSON.stringify(timestamp)}`,
-      ]);
+      const problems = validateTelemetry({ ...SYNTHETIC.unlock, timestamp }).problems;
+      expect(problems).toEqual([`timestamp: expected an ISO-8601 UTC time like "2025-09-29T16:34:21Z", got ${JSON.stringify(timestamp)}`]);
     },
   );
 
   it('accepts fractional seconds in the timestamp', () => {
-    expect(validateTelemetry({ ...SYNTHETIC['unlock'], timestamp: '2025-09-29T16:34:21.123Z' }).ok).toBe(true);
+    expect(validateTelemetry({ ...SYNTHETIC.unlock, timestamp: '2025-09-29T16:34:21.123Z' }).ok).toBe(true);
   });
 
   it('refuses relative paths wherever a path is expected', async () => {
@@ -227,28 +221,22 @@ describe('wrong values', () => {
     ]);
     const audit = await fixture(AUDIT);
     setAt(audit, ['hal', 'summary', 'artifacts', 0], 'capture.json');
-    expect(validateTelemetry(audit).problems).toEqual([
-      'hal.summary.artifacts[0]: expected an absolute path (starting with "/"), got "capture.json"',
-    ]);
+    expect(validateTelemetry(audit).problems).toEqual(['hal.summary.artifacts[0]: expected an absolute path (starting with "/"), got "capture.json"']);
   });
 
   it('refuses an artifact that is not {path}', () => {
-    const problems = validateTelemetry({ ...SYNTHETIC['unlock'], artifacts: ['/a/b.log'] }).problems;
+    const problems = validateTelemetry({ ...SYNTHETIC.unlock, artifacts: ['/a/b.log'] }).problems;
     expect(problems).toEqual(['artifacts[0]: expected an object, got "/a/b.log"']);
   });
 
   it('refuses other schema versions with a clear message', () => {
-    const v2 = validateTelemetry({ ...SYNTHETIC['unlock'], schemaVersion: 2 });
+    const v2 = validateTelemetry({ ...SYNTHETIC.unlock, schemaVersion: 2 });
     expect(v2.ok).toBe(false);
     expect(v2.problems).toEqual([
       'schemaVersion: expected 1 (the only telemetry schema version this harness understands; update the harness to read newer telemetry), got 2',
     ]);
-    expect(validateTelemetry({ ...SYNTHETIC['unlock'], schemaVersion: '1' }).problems).toEqual([
-      'schemaVersion: expected an integer, got "1"',
-    ]);
-    expect(validateTelemetry({ ...SYNTHETIC['unlock'], schemaVersion: 1.5 }).problems).toEqual([
-      'schemaVersion: expected an integer, got 1.5',
-    ]);
+    expect(validateTelemetry({ ...SYNTHETIC.unlock, schemaVersion: '1' }).problems).toEqual(['schemaVersion: expected an integer, got "1"']);
+    expect(validateTelemetry({ ...SYNTHETIC.unlock, schemaVersion: 1.5 }).problems).toEqual(['schemaVersion: expected an integer, got 1.5']);
   });
 
   it('refuses unknown and repeated failed_checks', async () => {
@@ -258,19 +246,17 @@ describe('wrong values', () => {
       'hal.summary.failed_checks[1]: expected one of health|list_movies|indexer_test|graphql_ping, got "graphql"',
     ]);
     setAt(data, ['hal', 'summary', 'failed_checks'], ['health', 'graphql_ping', 'health']);
-    expect(validateTelemetry(data).problems).toEqual([
-      'hal.summary.failed_checks[2]: expected each check name at most once (this one repeats), got "health"',
-    ]);
+    expect(validateTelemetry(data).problems).toEqual(['hal.summary.failed_checks[2]: expected each check name at most once (this one repeats), got "health"']);
   });
 
   it('allows extra fields the scripts add', async () => {
     const data = await fixture(PLAN);
-    data['runner'] = { host: 'ci' };
+    data.runner = { host: 'ci' };
     setAt(data, ['baseline', 'durationMs'], 12);
     setAt(data, ['artifacts', 0, 'sha256'], 'abc');
     const result = validateTelemetry(data);
     expect(result.ok).toBe(true);
-    expect((result.telemetry as Record<string, unknown>)['runner']).toEqual({ host: 'ci' });
+    expect((result.telemetry as Record<string, unknown>).runner).toEqual({ host: 'ci' });
   });
 });
 
@@ -278,7 +264,7 @@ describe('options', () => {
   it('demands hal.summary on validate/audit when SPEC_OPS_TELEMETRY_HAL=1', async () => {
     const data = await fixture(VALIDATE_HAL);
     expect(validateTelemetry(data, { telemetryHal: true }).ok).toBe(true);
-    delete data['hal'];
+    delete data.hal;
     expect(validateTelemetry(data, { telemetryHal: true }).problems).toEqual([
       'hal.summary: missing, expected the hal.summary block because the run set SPEC_OPS_TELEMETRY_HAL=1',
     ]);
@@ -292,7 +278,7 @@ describe('options', () => {
     expect(result.ok).toBe(false);
     expect(result.problems).toHaveLength(1);
     expect(result.problems[0]).toMatch(/^hal\.summary: expected no hal\.summary block because the run left SPEC_OPS_TELEMETRY_HAL unset, got an object/);
-    delete data['hal'];
+    delete data.hal;
     expect(validateTelemetry(data, { telemetryHal: false }).ok).toBe(true);
   });
 
@@ -305,15 +291,13 @@ describe('options', () => {
     expect(validateTelemetry(data, { expectedCommand: 'spec-ops-audit' }).ok).toBe(true);
     expect(validateTelemetry(data, { expectedCommand: 'spec-audit' }).ok).toBe(true);
     expect(validateTelemetry(data, { expectedCommand: 'audit' }).ok).toBe(true);
-    expect(validateTelemetry(data, { expectedCommand: 'validate' }).problems).toEqual([
-      'command: expected "spec-ops-validate", got "spec-ops-audit"',
-    ]);
+    expect(validateTelemetry(data, { expectedCommand: 'validate' }).problems).toEqual(['command: expected "spec-ops-validate", got "spec-ops-audit"']);
     expect(validateTelemetry(data, { expectedCommand: 'deploy' }).problems[0]).toMatch(/^\(options\): expectedCommand "deploy"/);
   });
 
   it('checks stage fields by the expected command when the command is broken', () => {
-    const data: Record<string, unknown> = { ...clone(SYNTHETIC['implement'] as Record<string, unknown>), command: 'implement' };
-    delete data['lock_status'];
+    const data: Record<string, unknown> = { ...clone(SYNTHETIC.implement as Record<string, unknown>), command: 'implement' };
+    delete data.lock_status;
     const problems = validateTelemetry(data, { expectedCommand: 'implement' }).problems;
     expect(problems).toContain('lock_status: missing, expected one of locked|failed');
     expect(problems.some((p) => p.startsWith('command: expected one of'))).toBe(true);
@@ -338,9 +322,7 @@ describe('checkTelemetryFile', () => {
   it('flags a file whose name says another stage', async () => {
     const path = join(dir, 'spec-validate_2025-09-29T12:33:29Z-218285443.json');
     await writeFile(path, await readFile(join(FIXTURES, AUDIT)));
-    expect((await checkTelemetryFile(path)).problems).toEqual([
-      'command: expected "spec-ops-validate", got "spec-ops-audit"',
-    ]);
+    expect((await checkTelemetryFile(path)).problems).toEqual(['command: expected "spec-ops-validate", got "spec-ops-audit"']);
   });
 
   it('flags a session id that differs from the name', async () => {

@@ -1,8 +1,8 @@
 // A scenario behaviour turned into an answer, in-process: the gate (auth, input)
 // answering first, the fault adapter for network faults, and the bodies of each kind.
 import { describe, expect, it } from 'vitest';
+import { type BehaviourContext, type Fault, jsonResponse, runBehaviour } from '../../../mock-hal/answers/behaviours.ts';
 import { HTML_ERROR_PAGE } from '../../../mock-hal/answers/bodies.ts';
-import { jsonResponse, runBehaviour, type BehaviourContext, type Fault } from '../../../mock-hal/answers/behaviours.ts';
 import type { Behaviour } from '../../../mock-hal/scenario/scenario-model.ts';
 
 const RESET = new Response('reset marker', { status: 599 });
@@ -64,7 +64,12 @@ describe('runBehaviour', () => {
 
   it('a gate answer (401, 400) replaces every HTTP behaviour', async () => {
     const denied = new Response('no key', { status: 401 });
-    for (const behaviour of [{ type: 'ok' }, { type: 'status', status: 503 }, { type: 'raw', status: 200, body: 'x' }, { type: 'malformed', variant: 'html' }] as Behaviour[]) {
+    for (const behaviour of [
+      { type: 'ok' },
+      { type: 'status', status: 503 },
+      { type: 'raw', status: 200, body: 'x' },
+      { type: 'malformed', variant: 'html' },
+    ] as Behaviour[]) {
       const { response, calls } = await run(behaviour, { gate: denied });
       expect(response).toBe(denied);
       expect(calls().ok).toBe(0);
@@ -83,9 +88,21 @@ describe('runBehaviour', () => {
     expect(given.status).toBe(429);
     expect(given.headers.get('retry-after')).toBe('5');
     expect(await given.json()).toEqual({ retry: true });
-    expect(await (await run({ type: 'status', status: 503 })).response.json()).toEqual({ status: 503, error: 'Service Unavailable', message: 'mock-hal answered 503' });
-    expect(await (await run({ type: 'status', status: 404 })).response.json()).toEqual({ status: 404, error: 'Request failed', message: 'mock-hal answered 404' });
-    expect(await (await run({ type: 'status', status: 200, body: null })).response.json()).toEqual({ status: 200, error: 'Request failed', message: 'mock-hal answered 200' });
+    expect(await (await run({ type: 'status', status: 503 })).response.json()).toEqual({
+      status: 503,
+      error: 'Service Unavailable',
+      message: 'mock-hal answered 503',
+    });
+    expect(await (await run({ type: 'status', status: 404 })).response.json()).toEqual({
+      status: 404,
+      error: 'Request failed',
+      message: 'mock-hal answered 404',
+    });
+    expect(await (await run({ type: 'status', status: 200, body: null })).response.json()).toEqual({
+      status: 200,
+      error: 'Request failed',
+      message: 'mock-hal answered 200',
+    });
     expect((await run({ type: 'status', status: 204 })).response.body).toBeNull();
   });
 

@@ -1,7 +1,7 @@
 // The healthy answers' bodies, shaped like the real Kavedarr service's: health's
 // uptime, the movie pages, the indexer test, and the default error body.
 import { describe, expect, it } from 'vitest';
-import { MAX_PAGE_SIZE, MOVIES, errorBody, healthBody, indexerTestBody, moviePage } from '../../../mock-hal/answers/bodies.ts';
+import { errorBody, healthBody, indexerTestBody, MAX_PAGE_SIZE, MOVIES, moviePage } from '../../../mock-hal/answers/bodies.ts';
 
 describe('healthBody', () => {
   it('reports healthy, the time asked about, and whole seconds since the start', () => {

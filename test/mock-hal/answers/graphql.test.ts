@@ -1,7 +1,7 @@
 // The inspection of a /graphql body that the journal and the 400 answers rest on:
 // each refusal names why and what to send; the limits are inclusive bounds.
 import { describe, expect, it } from 'vitest';
-import { inspectGraphqlBody, type GraphqlInspection, type GraphqlLimits } from '../../../mock-hal/answers/graphql.ts';
+import { type GraphqlInspection, type GraphqlLimits, inspectGraphqlBody } from '../../../mock-hal/answers/graphql.ts';
 import { DEFAULT_LIMITS } from '../../../mock-hal/server/limits.ts';
 
 const body = (query: unknown): string => JSON.stringify({ query });
@@ -106,7 +106,10 @@ describe('inspectGraphqlBody: limits', () => {
     const chain = Array.from({ length: 30 }, (_, i) => `fragment F${i} on A { x: a { ...F${i + 1} } y: a { ...F${i + 1} } }`).join(' ');
     const wide = `query { ...F0 } ${chain} fragment F30 on A { z }`; // 2^30 paths, 31 levels
     expect(inspectGraphqlBody(body(wide), limits({ graphqlMaxDepth: 31, graphqlMaxTokens: 100_000, graphqlMaxQueryBytes: 100_000 })).ok).toBe(true);
-    expect(inspectGraphqlBody(body(wide), limits({ graphqlMaxDepth: 30, graphqlMaxTokens: 100_000, graphqlMaxQueryBytes: 100_000 }))).toMatchObject({ ok: false, error: 'query is nested deeper than 30 levels' });
+    expect(inspectGraphqlBody(body(wide), limits({ graphqlMaxDepth: 30, graphqlMaxTokens: 100_000, graphqlMaxQueryBytes: 100_000 }))).toMatchObject({
+      ok: false,
+      error: 'query is nested deeper than 30 levels',
+    });
     const cycle = 'query { a { ...F } } fragment F on A { b { ...F } }';
     expect(inspectGraphqlBody(body(cycle), limits({ graphqlMaxDepth: 2 })).ok).toBe(true);
   });

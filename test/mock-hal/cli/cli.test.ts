@@ -68,7 +68,19 @@ describe('mock-hal scenarios, check, --help', () => {
   it('lists every scenario with its description', () => {
     const result = run('scenarios');
     expect(result.code).toBe(0);
-    const names = ['healthy', 'production', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors', 'failure-window', 'failure-window-5xx'];
+    const names = [
+      'healthy',
+      'production',
+      'degraded',
+      'partial',
+      'timeout',
+      'malformed',
+      'offline',
+      'unauthorized',
+      'graphql-errors',
+      'failure-window',
+      'failure-window-5xx',
+    ];
     for (const name of names) {
       expect(result.stdout).toMatch(new RegExp(`^${name} +\\S.+$`, 'm'));
     }

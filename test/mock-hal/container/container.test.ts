@@ -3,16 +3,11 @@
 import { randomBytes } from 'node:crypto';
 import { getContainerRuntimeClient } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  MOCK_HAL_CONTAINER_LABEL,
-  MockHalContainerError,
-  startMockHalContainer,
-  type MockHalContainer,
-} from '../../../mock-hal/container/container.ts';
+import { MOCK_HAL_CONTAINER_LABEL, type MockHalContainer, MockHalContainerError, startMockHalContainer } from '../../../mock-hal/container/container.ts';
 import { loadScenarioFile } from '../../../mock-hal/scenario/scenario-store.ts';
 import type { MockHalHandle } from '../../../mock-hal/server/server.ts';
-import { smokeRequest } from '../../support/smoke-requests.ts';
 import { IN_CI, SKIP_REASON, suiteTitle } from '../../support/container-prerequisites.ts';
+import { smokeRequest } from '../../support/smoke-requests.ts';
 
 /** The engine's view of a container (through testcontainers' client, as the module sees it). */
 async function inspect(id: string) {

@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runHarness, type MockFactory } from '../../../harness/run/runner.ts';
+import { type MockFactory, runHarness } from '../../../harness/run/runner.ts';
 import { startMockHalContainer } from '../../../mock-hal/container/container.ts';
 import { SKIP_REASON, suiteTitle } from '../../support/container-prerequisites.ts';
 

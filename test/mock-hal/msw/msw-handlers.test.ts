@@ -2,10 +2,10 @@
 // every check, the answer matches the real server's answer.
 import { setupServer } from 'msw/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockHalHandlers } from '../../../mock-hal/msw/msw-handlers.ts';
 import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
+import { createMockHalHandlers } from '../../../mock-hal/msw/msw-handlers.ts';
 import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
-import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
+import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
 import { describeResponse, smokeRequest } from '../../support/smoke-requests.ts';
 
 const KEY = 'kvd_msw_key_abcdef';

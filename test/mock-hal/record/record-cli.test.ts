@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
-import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
-import { smokeRequest } from '../../support/smoke-requests.ts';
+import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
 import { closedPort } from '../../support/mcp.ts';
+import { smokeRequest } from '../../support/smoke-requests.ts';
 
 const CLI = new URL('../../../mock-hal/cli/main.ts', import.meta.url).pathname;
 const KEY = 'kvd_cli_record_key';

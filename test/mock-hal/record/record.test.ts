@@ -1,26 +1,26 @@
 // mock-hal record: a second mock-hal stands in for the real API; what gets recorded
 // from it must replay, served by mock-hal, exactly as the original answered.
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_NAMES, type CheckName } from '../../../common/hal-contract/routes.ts';
 import {
   buildRecordedScenario,
   failureReason,
   keptHeaders,
   parseTarget,
+  type RecordedAnswer,
   recordSmoke,
   scenarioNameFromFile,
   startRecordingProxy,
   writeScenarioFile,
-  type RecordedAnswer,
 } from '../../../mock-hal/record/record.ts';
-import { CHECK_NAMES, type CheckName } from '../../../common/hal-contract/routes.ts';
 import { parseScenario, type ScenarioInput } from '../../../mock-hal/scenario/scenario-model.ts';
 import { listScenarios, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
-import { DEFAULT_SCENARIOS_DIR, startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
-import { smokeRequest } from '../../support/smoke-requests.ts';
+import { DEFAULT_SCENARIOS_DIR, type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
 import { closedPort } from '../../support/mcp.ts';
+import { smokeRequest } from '../../support/smoke-requests.ts';
 
 const KEY = 'kvd_real_api_key_0123';
 
@@ -77,7 +77,12 @@ const WITH_HEADERS: ScenarioInput = {
       },
     },
     list_movies: { type: 'malformed', variant: 'html', status: 502 },
-    indexer_test: { type: 'raw', status: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: '{"connected":true,\n "status":"success"}  ' },
+    indexer_test: {
+      type: 'raw',
+      status: 200,
+      headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+      body: '{"connected":true,\n "status":"success"}  ',
+    },
     graphql_ping: { type: 'graphql-errors', errors: [{ message: 'FORBIDDEN', extensions: { code: 'FORBIDDEN' } }] },
   },
   expect: { status: 'failed', failedChecks: ['health', 'list_movies'] },
@@ -254,9 +259,7 @@ describe('record pieces', () => {
   it('names a scenario after its file and validates what it writes', async () => {
     expect(scenarioNameFromFile('/x/Outage 2026-11-24.json')).toBe('outage-2026-11-24');
     expect(scenarioNameFromFile('___.json')).toBe('recording');
-    await expect(writeScenarioFile(join(dir, 'bad.json'), { name: 'Bad Name', description: 'x', expect: { status: 'passed' } }, false)).rejects.toThrow(
-      /name/,
-    );
+    await expect(writeScenarioFile(join(dir, 'bad.json'), { name: 'Bad Name', description: 'x', expect: { status: 'passed' } }, false)).rejects.toThrow(/name/);
   });
 
   it('writes the scenario once: an existing --out is kept unless --force, and no temp file is left', async () => {

@@ -5,8 +5,8 @@ import { checkFailure } from '../../../common/hal-contract/check-outcome.ts';
 import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
 import type { Behaviour } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
-import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
-import { IN_CI, SAMPLES_SKIP_REASON, productionSample, samplesTitle } from '../../support/samples.ts';
+import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
+import { IN_CI, productionSample, SAMPLES_SKIP_REASON, samplesTitle } from '../../support/samples.ts';
 import { smokeRequest } from '../../support/smoke-requests.ts';
 
 const KEY = 'kvd_production_test_key';

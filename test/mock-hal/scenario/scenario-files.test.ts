@@ -1,9 +1,9 @@
 // Scenario files: the model, the published schema, and the errors a user sees.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { ScenarioError, parseScenario, scenarioJsonSchema } from '../../../mock-hal/scenario/scenario-model.ts';
-import { DEFAULT_SCENARIOS_DIR, loadScenarioFile, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
 import { ScenarioEngine } from '../../../mock-hal/scenario/scenario-engine.ts';
+import { parseScenario, ScenarioError, scenarioJsonSchema } from '../../../mock-hal/scenario/scenario-model.ts';
+import { DEFAULT_SCENARIOS_DIR, loadScenarioFile, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
 
 const fixture = (name: string) => new URL(`../../fixtures/scenarios/${name}`, import.meta.url).pathname;
 
@@ -24,9 +24,7 @@ describe('scenario files', () => {
   });
 
   it('names the bad field', () => {
-    expect(issuesOf(() => loadScenarioFile(fixture('bad-status.json')))).toEqual([
-      expect.stringMatching(/^endpoints\.list_movies\.status: /),
-    ]);
+    expect(issuesOf(() => loadScenarioFile(fixture('bad-status.json')))).toEqual([expect.stringMatching(/^endpoints\.list_movies\.status: /)]);
     const issues = issuesOf(() => loadScenarioFile(fixture('unknown-check.json')));
     expect(issues.some((issue) => issue.startsWith('endpoints:') && issue.includes('helth'))).toBe(true);
     expect(issues.some((issue) => issue.startsWith('expect.failedChecks[0]'))).toBe(true);
@@ -34,11 +32,9 @@ describe('scenario files', () => {
 
   it('says what is missing or contradictory', () => {
     expect(issuesOf(() => parseScenario({ name: 'x', description: 'd' }))).toEqual(['expect: a steady scenario needs "expect" (or use "phases")']);
-    expect(
-      issuesOf(() =>
-        parseScenario({ name: 'x', description: 'd', expect: { status: 'passed' }, phases: [{ expect: { status: 'passed' } }] }),
-      ),
-    ).toContain('phases: give either endpoints+expect (a steady scenario) or phases (a timeline), not both');
+    expect(issuesOf(() => parseScenario({ name: 'x', description: 'd', expect: { status: 'passed' }, phases: [{ expect: { status: 'passed' } }] }))).toContain(
+      'phases: give either endpoints+expect (a steady scenario) or phases (a timeline), not both',
+    );
     expect(
       issuesOf(() => parseScenario({ name: 'x', description: 'd', phases: [{ expect: { status: 'passed' } }, { expect: { status: 'failed' } }] })),
     ).toEqual(['phases[0].durationMs: every phase but the last needs durationMs']);
@@ -80,7 +76,12 @@ describe('timelines', () => {
 
   it('the bundled failure-window outage is the real one: every endpoint unreachable, all four checks failed', () => {
     const outage = window.phases[1]!;
-    expect(outage.endpoints).toEqual({ health: { type: 'reset' }, list_movies: { type: 'reset' }, indexer_test: { type: 'reset' }, graphql_ping: { type: 'reset' } });
+    expect(outage.endpoints).toEqual({
+      health: { type: 'reset' },
+      list_movies: { type: 'reset' },
+      indexer_test: { type: 'reset' },
+      graphql_ping: { type: 'reset' },
+    });
     expect(outage.expect).toEqual({ status: 'failed', failedChecks: ['health', 'list_movies', 'indexer_test', 'graphql_ping'] });
     expect(window.phases.map((phase) => [phase.name, phase.durationMs, phase.expect.status])).toEqual([
       ['before', 5000, 'passed'],
@@ -96,7 +97,8 @@ describe('timelines', () => {
       ['outage', 10000, 'failed'],
       ['after', undefined, 'passed'],
     ]);
-    for (const behaviour of Object.values(fiveXx.phases[1]!.endpoints)) expect(behaviour).toMatchObject({ type: 'status', status: 503, body: expect.any(Object) });
+    for (const behaviour of Object.values(fiveXx.phases[1]!.endpoints))
+      expect(behaviour).toMatchObject({ type: 'status', status: 503, body: expect.any(Object) });
     expect(Object.keys(fiveXx.phases[1]!.endpoints)).toHaveLength(4);
     expect(fiveXx.phases[1]!.expect.failedChecks).toEqual(['health', 'list_movies', 'indexer_test', 'graphql_ping']);
   });

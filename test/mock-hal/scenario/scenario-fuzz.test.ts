@@ -9,10 +9,10 @@ import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
 import { smokeRequest } from '../../../common/hal-contract/smoke-requests.ts';
-import { createMockHalApp } from '../../../mock-hal/server/app.ts';
-import { ScenarioError, parseScenario, type Scenario } from '../../../mock-hal/scenario/scenario-model.ts';
+import { parseScenario, type Scenario, ScenarioError } from '../../../mock-hal/scenario/scenario-model.ts';
 import { listScenarios, loadScenarioFile, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
-import { SEED, runs } from '../../support/fuzz-config.ts';
+import { createMockHalApp } from '../../../mock-hal/server/app.ts';
+import { runs, SEED } from '../../support/fuzz-config.ts';
 
 const RUNS = { random: runs(200), mutated: runs(300), files: runs(100), served: runs(150), control: runs(200) } as const;
 const TOP_LEVEL = ['$schema', 'name', 'description', 'endpoints', 'expect', 'phases'];
@@ -88,19 +88,45 @@ interface Mutation {
 const interesting = fc.oneof(
   fc.jsonValue({ maxDepth: 3 }),
   fc.constantFrom(
-    'hang', 'reset', 'delay', 'status', 'raw', '../x', '/etc/passwd', '', -1, 0, 99, 600, 1.5, 1e308, null, true, [], {},
-    { type: 'delay', ms: 1, then: { type: 'ok' } }, { type: 'status', status: 700 }, { type: 'raw', status: 200, body: 1 },
-    { type: 'status', status: 503, headers: { 'bad name': 'x' } }, { type: 'status', status: 503, headers: { ok: 'line\r\nbreak' } },
-    { type: 'empty', contentType: 'text/plain\r\nx-injected: 1' }, { type: 'empty', contentType: 'caf\u00e9/\u2603' },
-    { type: 'raw', status: 200, headers: { 'content-length': '1' }, body: 'too long' }, { type: 'status', status: 204, body: { a: 1 } },
-    { type: 'raw', status: 200, headers: { 'transfer-encoding': 'chunked' }, body: 'x' }, { type: 'status', status: 101 },
+    'hang',
+    'reset',
+    'delay',
+    'status',
+    'raw',
+    '../x',
+    '/etc/passwd',
+    '',
+    -1,
+    0,
+    99,
+    600,
+    1.5,
+    1e308,
+    null,
+    true,
+    [],
+    {},
+    { type: 'delay', ms: 1, then: { type: 'ok' } },
+    { type: 'status', status: 700 },
+    { type: 'raw', status: 200, body: 1 },
+    { type: 'status', status: 503, headers: { 'bad name': 'x' } },
+    { type: 'status', status: 503, headers: { ok: 'line\r\nbreak' } },
+    { type: 'empty', contentType: 'text/plain\r\nx-injected: 1' },
+    { type: 'empty', contentType: 'caf\u00e9/\u2603' },
+    { type: 'raw', status: 200, headers: { 'content-length': '1' }, body: 'too long' },
+    { type: 'status', status: 204, body: { a: 1 } },
+    { type: 'raw', status: 200, headers: { 'transfer-encoding': 'chunked' }, body: 'x' },
+    { type: 'status', status: 101 },
   ),
 );
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   pick: fc.nat(),
   op: fc.constantFrom('replace', 'replace', 'delete', 'add', 'retype', 'deepen'),
-  key: fc.oneof(fc.constantFrom('type', 'status', 'ms', 'then', 'body', 'phases', 'durationMs', 'failedChecks', '__proto__', 'constructor'), fc.string({ maxLength: 8 })),
+  key: fc.oneof(
+    fc.constantFrom('type', 'status', 'ms', 'then', 'body', 'phases', 'durationMs', 'failedChecks', '__proto__', 'constructor'),
+    fc.string({ maxLength: 8 }),
+  ),
   value: interesting,
 });
 
@@ -131,7 +157,14 @@ function mutate(document: unknown, mutations: Mutation[]): unknown {
         } else parent[last] = { [key]: value };
         break;
       case 'retype':
-        parent[last] = typeof parent[last] === 'string' ? 1 : typeof parent[last] === 'number' ? String(parent[last]) : Array.isArray(parent[last]) ? { ...parent[last] } : [parent[last]];
+        parent[last] =
+          typeof parent[last] === 'string'
+            ? 1
+            : typeof parent[last] === 'number'
+              ? String(parent[last])
+              : Array.isArray(parent[last])
+                ? { ...parent[last] }
+                : [parent[last]];
         break;
       case 'deepen': {
         // Wraps the value in a long delay chain: deep documents must be refused, not overflow the stack.
@@ -157,8 +190,20 @@ describe('scenario documents', () => {
       fc.property(
         fc.oneof(
           fc.jsonValue({ maxDepth: 6 }),
-          fc.record({ name: fc.string(), description: fc.string(), endpoints: fc.jsonValue(), expect: fc.jsonValue(), phases: fc.jsonValue() }, { requiredKeys: [] }),
-          fc.anything({ maxDepth: 4, withNullPrototype: true, withMap: true, withSet: true, withDate: true, withBigInt: true, withTypedArray: true, withSparseArray: true }),
+          fc.record(
+            { name: fc.string(), description: fc.string(), endpoints: fc.jsonValue(), expect: fc.jsonValue(), phases: fc.jsonValue() },
+            { requiredKeys: [] },
+          ),
+          fc.anything({
+            maxDepth: 4,
+            withNullPrototype: true,
+            withMap: true,
+            withSet: true,
+            withDate: true,
+            withBigInt: true,
+            withTypedArray: true,
+            withSparseArray: true,
+          }),
         ),
         (data) => {
           const result = outcome(data);
@@ -288,7 +333,9 @@ describe('the control API and bad documents', () => {
       fc.asyncProperty(
         fc.oneof(
           mutatedDocument.map((data) => JSON.stringify(data) ?? ''),
-          fc.record({ name: fc.oneof(fc.string(), fc.constantFrom('../healthy', '..', '/etc/passwd', 'healthy.json', 'C:\\x', '%2e%2e', 'HEALTHY', 'nope')) }).map((data) => JSON.stringify(data)),
+          fc
+            .record({ name: fc.oneof(fc.string(), fc.constantFrom('../healthy', '..', '/etc/passwd', 'healthy.json', 'C:\\x', '%2e%2e', 'HEALTHY', 'nope')) })
+            .map((data) => JSON.stringify(data)),
           fc.string({ maxLength: 200 }),
         ),
         fc.option(fc.constantFrom('0', '1', '2', '-1', 'x', '99999999999999999999'), { nil: undefined }),

@@ -2,8 +2,8 @@
 // switching the scenario (by name, whole, at a phase, held), the journal, the access
 // rules, and a 4xx that names the problem and what to send for every bad request.
 import { describe, expect, it } from 'vitest';
-import { createMockHalApp, type MockHalAppOptions } from '../../../mock-hal/server/app.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
+import { createMockHalApp, type MockHalAppOptions } from '../../../mock-hal/server/app.ts';
 
 const KEY = 'kvd_control_api_test';
 const faultsFor = () => ({ clientGone: () => new Promise<void>(() => undefined), reset: () => new Response(null, { status: 500 }) });
@@ -43,7 +43,12 @@ describe('PUT /__mock/scenario', () => {
 
   it('a whole scenario object: validated, then active', async () => {
     const { app, engine } = mock();
-    const scenario = { name: 'custom', description: 'one 503', endpoints: { health: { type: 'status', status: 503 } }, expect: { status: 'failed', failedChecks: ['health'] } };
+    const scenario = {
+      name: 'custom',
+      description: 'one 503',
+      endpoints: { health: { type: 'status', status: 503 } },
+      expect: { status: 'failed', failedChecks: ['health'] },
+    };
     expect((await put(app, scenario)).json).toMatchObject({ name: 'custom', phase: { index: 0, name: 'custom' } });
     expect(engine.behaviourFor('health').behaviour).toEqual({ type: 'status', status: 503 });
   });
@@ -137,7 +142,10 @@ describe('/__mock/requests', () => {
 describe('routes and access', () => {
   it('an unknown control route: 404 listing the routes there are', async () => {
     const { app } = mock();
-    for (const [method, path] of [['POST', '/__mock/scenario'], ['GET', '/__mock/nope']]) {
+    for (const [method, path] of [
+      ['POST', '/__mock/scenario'],
+      ['GET', '/__mock/nope'],
+    ]) {
       const response = await app.request(path as string, { method });
       expect(response.status).toBe(404);
       expect(await response.json()).toEqual({

@@ -8,16 +8,27 @@ import { setTimeout as delay } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES, SMOKE_ROUTES } from '../../../common/hal-contract/routes.ts';
-import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
 import type { Behaviour, Scenario } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
-import { SEED, runs } from '../../support/fuzz-config.ts';
-import { sendRaw, splitAt, type RawOutcome } from '../../support/raw-http.ts';
+import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
+import { runs, SEED } from '../../support/fuzz-config.ts';
+import { type RawOutcome, sendRaw, splitAt } from '../../support/raw-http.ts';
 
 const RUNS = { requests: runs(300), slowClients: runs(3), graphqlDepth: runs(40), graphqlSize: runs(30), graphqlAliases: runs(40) } as const;
 const KEY = 'kvd_fuzz_key_5f3a9c1e';
 const LIMITS = { maxBodyBytes: 16 * 1024, maxHeaderBytes: 8 * 1024, headersTimeoutMs: 600, requestTimeoutMs: 1_200 };
-const SCENARIOS = ['healthy', 'production', 'degraded', 'partial', 'malformed', 'unauthorized', 'graphql-errors', 'offline', 'failure-window', 'failure-window-5xx'];
+const SCENARIOS = [
+  'healthy',
+  'production',
+  'degraded',
+  'partial',
+  'malformed',
+  'unauthorized',
+  'graphql-errors',
+  'offline',
+  'failure-window',
+  'failure-window-5xx',
+];
 const ROUTES = CHECK_NAMES.map((check) => SMOKE_ROUTES[check].path);
 
 let mock: MockHal;
@@ -87,7 +98,11 @@ function judge(outcome: RawOutcome, scenario: string): string | null {
 // --- random requests -----------------------------------------------------------
 
 const latin1 = (min: number, max: number) => fc.integer({ min, max }).map((code) => String.fromCharCode(code));
-const token = fc.string({ unit: fc.constantFrom(...'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!#$%&\'*+^`|~'), minLength: 1, maxLength: 12 });
+const token = fc.string({
+  unit: fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.!#$%&'*+^`|~"),
+  minLength: 1,
+  maxLength: 12,
+});
 // Header values: mostly printable ASCII; sometimes obs-text, sometimes a control character Node must refuse.
 const headerValue = fc.oneof(
   { weight: 12, arbitrary: fc.string({ unit: latin1(0x20, 0x7e), maxLength: 40 }) },
@@ -106,9 +121,21 @@ const target = fc.oneof(
   { weight: 2, arbitrary: fc.tuple(fc.constantFrom(...ROUTES), fc.string({ unit: pathChar, maxLength: 30 })).map(([route, tail]) => `${route}${tail}`) },
   {
     weight: 4,
-    arbitrary: fc.tuple(fc.constantFrom(...ROUTES), fc.dictionary(fc.constantFrom('page', 'limit', 'pageSize', 'x'), fc.oneof(fc.nat({ max: 300 }).map(String), fc.string({ unit: pathChar, maxLength: 8 })), { maxKeys: 3 })).map(
-      ([route, query]) => `${route}?${Object.entries(query).map(([key, value]) => `${key}=${value}`).join('&')}`,
-    ),
+    arbitrary: fc
+      .tuple(
+        fc.constantFrom(...ROUTES),
+        fc.dictionary(
+          fc.constantFrom('page', 'limit', 'pageSize', 'x'),
+          fc.oneof(fc.nat({ max: 300 }).map(String), fc.string({ unit: pathChar, maxLength: 8 })),
+          { maxKeys: 3 },
+        ),
+      )
+      .map(
+        ([route, query]) =>
+          `${route}?${Object.entries(query)
+            .map(([key, value]) => `${key}=${value}`)
+            .join('&')}`,
+      ),
   },
   { weight: 2, arbitrary: fc.string({ unit: pathChar, maxLength: 60 }).map((path) => `/${path}`) },
   { weight: 1, arbitrary: fc.constantFrom('http://127.0.0.1/health', '127.0.0.1:80', '/../../etc/passwd', '/api/v3/../../health', '/%68ealth') },
@@ -121,7 +148,24 @@ const method = fc.oneof(
 );
 
 const headerName = fc.oneof(
-  { weight: 10, arbitrary: fc.constantFrom('content-type', 'accept', 'x-api-key', 'apikey', 'authorization', 'cookie', 'expect', 'upgrade', 'connection', 'origin', 'accept-encoding', 'x-forwarded-for', 'host') },
+  {
+    weight: 10,
+    arbitrary: fc.constantFrom(
+      'content-type',
+      'accept',
+      'x-api-key',
+      'apikey',
+      'authorization',
+      'cookie',
+      'expect',
+      'upgrade',
+      'connection',
+      'origin',
+      'accept-encoding',
+      'x-forwarded-for',
+      'host',
+    ),
+  },
   { weight: 10, arbitrary: token },
   { weight: 1, arbitrary: fc.constantFrom('bad name', 'colon:name', '') },
 );
@@ -134,13 +178,21 @@ const body = fc.oneof(
   { weight: 4, arbitrary: fc.json({ maxDepth: 4 }).map((text) => Buffer.from(text)) },
   {
     weight: 4,
-    arbitrary: fc.constantFrom('{}', '{"query":"query { __typename }"}', '{"query":"{ health { status } movies(pageSize: 2) { records { title } } }"}', '{"query":"mutation { x }"}', '{"query":"query { __typename","variables":{}}').map((text) => Buffer.from(text)),
+    arbitrary: fc
+      .constantFrom(
+        '{}',
+        '{"query":"query { __typename }"}',
+        '{"query":"{ health { status } movies(pageSize: 2) { records { title } } }"}',
+        '{"query":"mutation { x }"}',
+        '{"query":"query { __typename","variables":{}}',
+      )
+      .map((text) => Buffer.from(text)),
   },
   {
     weight: 3,
-    arbitrary: fc.tuple(fc.string({ maxLength: 40 }), invalidUtf8).map(([text, bad]) =>
-      Buffer.concat([Buffer.from(`{"query":"query { __typename } ${text.replace(/["\\]/g, '')}`), Buffer.from(bad), Buffer.from('"}')]),
-    ),
+    arbitrary: fc
+      .tuple(fc.string({ maxLength: 40 }), invalidUtf8)
+      .map(([text, bad]) => Buffer.concat([Buffer.from(`{"query":"query { __typename } ${text.replace(/["\\]/g, '')}`), Buffer.from(bad), Buffer.from('"}')])),
   },
   // Over the 16 KiB limit, declared or chunked.
   { weight: 1, arbitrary: fc.integer({ min: LIMITS.maxBodyBytes + 1, max: 3 * LIMITS.maxBodyBytes }).map((size) => Buffer.alloc(size, 'x')) },
@@ -164,7 +216,11 @@ const fuzzRequest: fc.Arbitrary<FuzzRequest> = fc.record({
   scenario: fc.constantFrom(...SCENARIOS),
   method,
   target,
-  version: fc.oneof({ weight: 20, arbitrary: fc.constant('1.1') }, { weight: 3, arbitrary: fc.constant('1.0') }, { weight: 1, arbitrary: fc.constantFrom('1.2', '2.0', '0.9') }),
+  version: fc.oneof(
+    { weight: 20, arbitrary: fc.constant('1.1') },
+    { weight: 3, arbitrary: fc.constant('1.0') },
+    { weight: 1, arbitrary: fc.constantFrom('1.2', '2.0', '0.9') },
+  ),
   headers: fc.array(fc.tuple(headerName, headerValue), { maxLength: 4 }),
   key: fc.constantFrom('right', 'right', 'wrong', 'none'),
   body,
@@ -329,28 +385,27 @@ describe('GraphQL fuzz: deep, huge and wide documents are refused with a 400 nam
 
   it(`huge documents (${RUNS.graphqlSize} cases, seed ${SEED})`, async () => {
     await fc.assert(
-      fc.asyncProperty(
-        fc.integer({ min: 16_385, max: 900_000 }),
-        fc.constantFrom('comment', 'string', 'spaces', 'variables'),
-        async (size, kind) => {
-          const pad = 'q'.repeat(size);
-          const query =
-            kind === 'comment' ? `query { __typename }\n# ${pad}` :
-            kind === 'string' ? `query { movies(page: 1) { page } } # "${pad}"` :
-            kind === 'spaces' ? `query {${' '.repeat(size)}__typename }` :
-            'query { __typename }';
-          const deep = `${'['.repeat(size % 200_000)}${']'.repeat(size % 200_000)}`;
-          const extra = kind === 'variables' ? `,"variables":{"pad":"${pad}","deep":${deep}},"extensions":{"deep":${deep}}` : '';
-          const answer = await ask(query, extra);
-          if (kind === 'variables') {
-            // The query is small: the bound is the body size, and within it the answer is an ordinary one.
-            expect([200, 400, 413]).toContain(answer.status);
-          } else {
-            expect(answer.status).toBe(400);
-            expect(answer.message).toMatch(/larger than 16384 bytes/);
-          }
-        },
-      ),
+      fc.asyncProperty(fc.integer({ min: 16_385, max: 900_000 }), fc.constantFrom('comment', 'string', 'spaces', 'variables'), async (size, kind) => {
+        const pad = 'q'.repeat(size);
+        const query =
+          kind === 'comment'
+            ? `query { __typename }\n# ${pad}`
+            : kind === 'string'
+              ? `query { movies(page: 1) { page } } # "${pad}"`
+              : kind === 'spaces'
+                ? `query {${' '.repeat(size)}__typename }`
+                : 'query { __typename }';
+        const deep = `${'['.repeat(size % 200_000)}${']'.repeat(size % 200_000)}`;
+        const extra = kind === 'variables' ? `,"variables":{"pad":"${pad}","deep":${deep}},"extensions":{"deep":${deep}}` : '';
+        const answer = await ask(query, extra);
+        if (kind === 'variables') {
+          // The query is small: the bound is the body size, and within it the answer is an ordinary one.
+          expect([200, 400, 413]).toContain(answer.status);
+        } else {
+          expect(answer.status).toBe(400);
+          expect(answer.message).toMatch(/larger than 16384 bytes/);
+        }
+      }),
       { seed: SEED, numRuns: RUNS.graphqlSize },
     );
     expect((await fetch(`${roomy.url}/health`)).status).toBe(200);

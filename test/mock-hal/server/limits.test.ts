@@ -1,7 +1,7 @@
 // Every bound the mock enforces: the defaults, the CLI flag table, and how a given
 // value is checked (a whole number >= 1, named by its flag when it is wrong).
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_LIMITS, LIMIT_FLAGS, resolveLimits, type Limits } from '../../../mock-hal/server/limits.ts';
+import { DEFAULT_LIMITS, LIMIT_FLAGS, type Limits, resolveLimits } from '../../../mock-hal/server/limits.ts';
 
 describe('LIMIT_FLAGS', () => {
   it('has one kebab-case --flag per limit, in the order of the defaults', () => {

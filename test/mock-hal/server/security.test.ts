@@ -2,18 +2,18 @@
 // refuses non-loopback clients unless they carry the token, the API key never
 // reaches the journal wherever a client puts it, and nothing user-supplied can
 // reach a shell.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES, SMOKE_ROUTES } from '../../../common/hal-contract/routes.ts';
-import { createMockHalApp } from '../../../mock-hal/server/app.ts';
 import { ScenarioError } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
-import { startMockHal, type MockHal } from '../../../mock-hal/server/server.ts';
+import { createMockHalApp } from '../../../mock-hal/server/app.ts';
+import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
+import { runs, SEED } from '../../support/fuzz-config.ts';
 import { ROOT } from '../../support/mcp.ts';
-import { SEED, runs } from '../../support/fuzz-config.ts';
 
 const RUNS = { names: runs(300), tokens: runs(100), journal: runs(200) } as const;
 
@@ -37,8 +37,32 @@ describe('scenario names cannot escape their folder', () => {
     faultsFor: () => ({ clientGone: () => new Promise<void>(() => undefined), reset: () => new Response(null, { status: 500 }) }),
   });
 
-  const part = fc.constantFrom('..', '.', '/', '\\', '%2e%2e', '%2f', '..%2f', '%00', 'outside', 'secret', 'x', 'inside', '.json', base, folder, '~', 'C:', '\u2025', '．．', '\n');
-  const name = fc.oneof(fc.array(part, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')), fc.string({ maxLength: 20 }));
+  const part = fc.constantFrom(
+    '..',
+    '.',
+    '/',
+    '\\',
+    '%2e%2e',
+    '%2f',
+    '..%2f',
+    '%00',
+    'outside',
+    'secret',
+    'x',
+    'inside',
+    '.json',
+    base,
+    folder,
+    '~',
+    'C:',
+    '\u2025',
+    '．．',
+    '\n',
+  );
+  const name = fc.oneof(
+    fc.array(part, { minLength: 1, maxLength: 6 }).map((parts) => parts.join('')),
+    fc.string({ maxLength: 20 }),
+  );
 
   it(`PUT {"name"} reaches only files in the folder (${RUNS.names} cases, seed ${SEED})`, async () => {
     await fc.assert(
@@ -79,12 +103,22 @@ describe('the control API: loopback only by default, the token everywhere when s
   const TOKEN = 'ctl_token_8d1e55b2';
   const faults = () => ({ clientGone: () => new Promise<void>(() => undefined), reset: () => new Response(null, { status: 500 }) });
   const appWith = (token: string | undefined, local: boolean) =>
-    createMockHalApp({ scenario: resolveScenario('healthy'), resolveScenario: (ref) => resolveScenario(ref), control: { token, isLocal: () => local }, faultsFor: faults }).app;
+    createMockHalApp({
+      scenario: resolveScenario('healthy'),
+      resolveScenario: (ref) => resolveScenario(ref),
+      control: { token, isLocal: () => local },
+      faultsFor: faults,
+    }).app;
 
   it('a remote client without a token gets 403 on every control route but /ready; a local one is served', async () => {
     const remote = appWith(undefined, false);
     const local = appWith(undefined, true);
-    for (const [method, path] of [['GET', '/__mock/scenario'], ['PUT', '/__mock/scenario'], ['GET', '/__mock/requests'], ['DELETE', '/__mock/requests']] as const) {
+    for (const [method, path] of [
+      ['GET', '/__mock/scenario'],
+      ['PUT', '/__mock/scenario'],
+      ['GET', '/__mock/requests'],
+      ['DELETE', '/__mock/requests'],
+    ] as const) {
       const body = method === 'PUT' ? '{"name":"degraded"}' : undefined;
       expect((await remote.request(path, { method, body })).status, `${method} ${path}`).toBe(403);
       expect((await local.request(path, { method, body })).status, `${method} ${path}`).toBe(200);
@@ -149,63 +183,83 @@ describe('the API key and secrets never reach the journal', () => {
   });
   afterAll(() => mock.close());
 
-  const where = fc.constantFrom('x-api-key', 'apikey', 'authorization', 'cookie', 'custom-header', 'header-name', 'path', 'query-value', 'query-name', 'body', 'graphql-query', 'graphql-broken', 'json-broken');
+  const where = fc.constantFrom(
+    'x-api-key',
+    'apikey',
+    'authorization',
+    'cookie',
+    'custom-header',
+    'header-name',
+    'path',
+    'query-value',
+    'query-name',
+    'body',
+    'graphql-query',
+    'graphql-broken',
+    'json-broken',
+  );
   const route = fc.constantFrom(...CHECK_NAMES.map((check) => SMOKE_ROUTES[check].path), '/nope');
 
   it(`wherever a client puts the key or a secret, the journal shows [REDACTED] (${RUNS.journal} cases, seed ${SEED})`, async () => {
     await fc.assert(
-      fc.asyncProperty(fc.array(where, { minLength: 1, maxLength: 4 }), route, fc.constantFrom(KEY, SECRET), fc.string({ maxLength: 6 }).map((text) => text.replace(/[^a-z]/g, '')), async (places, path, secret, noise) => {
-        await mock.clearRequests();
-        const headers: Record<string, string> = {};
-        let url = `${mock.url}${path}`;
-        const query: string[] = [];
-        let body: string | undefined;
-        for (const place of places) {
-          switch (place) {
-            case 'x-api-key':
-            case 'apikey':
-            case 'cookie':
-              headers[place] = `${noise}${secret}`;
-              break;
-            case 'authorization':
-              headers.authorization = `Bearer ${secret}`;
-              break;
-            case 'custom-header':
-              headers['x-note'] = `${noise} ${secret} ${noise}`;
-              break;
-            case 'header-name':
-              headers[`x-${secret}`] = '1';
-              break;
-            case 'path':
-              url += `/${noise}${secret}`;
-              break;
-            case 'query-value':
-              query.push(`q=${noise}${secret}`);
-              break;
-            case 'query-name':
-              query.push(`${secret}=1`);
-              break;
-            case 'body':
-              body = JSON.stringify({ note: `${noise}${secret}` });
-              break;
-            case 'graphql-query':
-              body = JSON.stringify({ query: `query { __typename } # ${secret}` });
-              break;
-            case 'graphql-broken':
-              body = JSON.stringify({ query: `query { ${secret} ( }` });
-              break;
-            case 'json-broken':
-              body = `${secret}`;
-              break;
+      fc.asyncProperty(
+        fc.array(where, { minLength: 1, maxLength: 4 }),
+        route,
+        fc.constantFrom(KEY, SECRET),
+        fc.string({ maxLength: 6 }).map((text) => text.replace(/[^a-z]/g, '')),
+        async (places, path, secret, noise) => {
+          await mock.clearRequests();
+          const headers: Record<string, string> = {};
+          let url = `${mock.url}${path}`;
+          const query: string[] = [];
+          let body: string | undefined;
+          for (const place of places) {
+            switch (place) {
+              case 'x-api-key':
+              case 'apikey':
+              case 'cookie':
+                headers[place] = `${noise}${secret}`;
+                break;
+              case 'authorization':
+                headers.authorization = `Bearer ${secret}`;
+                break;
+              case 'custom-header':
+                headers['x-note'] = `${noise} ${secret} ${noise}`;
+                break;
+              case 'header-name':
+                headers[`x-${secret}`] = '1';
+                break;
+              case 'path':
+                url += `/${noise}${secret}`;
+                break;
+              case 'query-value':
+                query.push(`q=${noise}${secret}`);
+                break;
+              case 'query-name':
+                query.push(`${secret}=1`);
+                break;
+              case 'body':
+                body = JSON.stringify({ note: `${noise}${secret}` });
+                break;
+              case 'graphql-query':
+                body = JSON.stringify({ query: `query { __typename } # ${secret}` });
+                break;
+              case 'graphql-broken':
+                body = JSON.stringify({ query: `query { ${secret} ( }` });
+                break;
+              case 'json-broken':
+                body = `${secret}`;
+                break;
+            }
           }
-        }
-        if (query.length > 0) url += `?${query.join('&')}`;
-        await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body }).then((response) => response.arrayBuffer());
-        const journal = JSON.stringify(await mock.requests());
-        expect(journal).not.toContain(KEY);
-        expect(journal).not.toContain(SECRET);
-        expect(journal).toContain('[REDACTED]');
-      }),
+          if (query.length > 0) url += `?${query.join('&')}`;
+          await fetch(url, { method: body === undefined ? 'GET' : 'POST', headers, body }).then((response) => response.arrayBuffer());
+          const journal = JSON.stringify(await mock.requests());
+          expect(journal).not.toContain(KEY);
+          expect(journal).not.toContain(SECRET);
+          expect(journal).toContain('[REDACTED]');
+        },
+      ),
       { seed: SEED, numRuns: RUNS.journal },
     );
   });

@@ -1,7 +1,7 @@
 // The mock over a real socket: the healthy scenario's answers, and the API key it asks for.
 import { describe, expect, it } from 'vitest';
-import { KEY, useSharedMockHal } from './server-fixtures.ts';
 import { withMockHal } from '../../support/mock-hal.ts';
+import { KEY, useSharedMockHal } from './server-fixtures.ts';
 
 const { mock, send } = useSharedMockHal();
 

@@ -3,8 +3,8 @@
 import { request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { KEY, useSharedMockHal } from './server-fixtures.ts';
 import { withMockHal } from '../../support/mock-hal.ts';
+import { KEY, useSharedMockHal } from './server-fixtures.ts';
 
 const { mock, send } = useSharedMockHal();
 

@@ -1,9 +1,9 @@
 // The mock over a real socket: every behaviour an endpoint can be given, and every
 // shipped scenario answering as it says it will.
 import { describe, expect, it } from 'vitest';
+import { checkFailure } from '../../../common/hal-contract/check-outcome.ts';
 import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
 import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
-import { checkFailure } from '../../../common/hal-contract/check-outcome.ts';
 import { KEY, steady, useSharedMockHal } from './server-fixtures.ts';
 
 const { mock, send } = useSharedMockHal();
@@ -103,8 +103,17 @@ describe('shipped scenarios', () => {
     expect(errors).toEqual([]);
     expect(scenarios.map((scenario) => scenario.name)).toEqual(
       expect.arrayContaining([
-        'healthy', 'production', 'degraded', 'partial', 'timeout', 'malformed', 'offline', 'unauthorized', 'graphql-errors',
-        'failure-window', 'failure-window-5xx',
+        'healthy',
+        'production',
+        'degraded',
+        'partial',
+        'timeout',
+        'malformed',
+        'offline',
+        'unauthorized',
+        'graphql-errors',
+        'failure-window',
+        'failure-window-5xx',
       ]),
     );
   });

@@ -1,8 +1,8 @@
 // The mock over a real socket: the control API under /__mock (the scenario, its phases,
 // the journal, the control token). In-process rules and messages: control-api.test.ts.
 import { describe, expect, it } from 'vitest';
-import { KEY, steady, useSharedMockHal } from './server-fixtures.ts';
 import { withMockHal } from '../../support/mock-hal.ts';
+import { KEY, steady, useSharedMockHal } from './server-fixtures.ts';
 
 const { mock, send } = useSharedMockHal();
 

@@ -1,11 +1,11 @@
 // Shared by the server-*.test.ts suites, the mock over a real socket: one mock-hal per
 // file, back on the healthy scenario with an empty journal before each test.
 import { beforeEach } from 'vitest';
-import type { MockHal } from '../../../mock-hal/server/server.ts';
 import type { CheckName } from '../../../common/hal-contract/routes.ts';
 import type { ScenarioInput } from '../../../mock-hal/scenario/scenario-model.ts';
-import { smokeRequest } from '../../support/smoke-requests.ts';
+import type { MockHal } from '../../../mock-hal/server/server.ts';
 import { useMockHal } from '../../support/mock-hal.ts';
+import { smokeRequest } from '../../support/smoke-requests.ts';
 
 export const KEY = 'kvd_test_key_0123456789';
 

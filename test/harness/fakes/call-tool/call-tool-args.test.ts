@@ -2,6 +2,7 @@
 // its sources, and anyhow's Debug format, point by point as the Rust binary behaves
 // (guardrail-interfaces.md, "How one call travels").
 import { describe, expect, it } from 'vitest';
+import { callToolMain } from '../../../../harness/fakes/call-tool/call-tool.ts';
 import {
   CALL_TOOL_TIMEOUT_ENV,
   CallToolError,
@@ -11,7 +12,6 @@ import {
   parseCommandLine,
   parseU64,
 } from '../../../../harness/fakes/call-tool/call-tool-args.ts';
-import { callToolMain } from '../../../../harness/fakes/call-tool/call-tool.ts';
 import { capture } from '../../../support/mcp.ts';
 import { ARGS_ERROR, useCallToolScratch } from './call-tool-fixtures.ts';
 
@@ -48,7 +48,25 @@ describe('call_tool command line', () => {
   it('reads every flag, splits --env at the first =, and takes the server command after --', () => {
     expect(
       parseCommandLine(
-        ['--tool', 'http-get', '--args', '{"url":"http://x"}', '--env', 'A=1', '--env', 'B=x=y', '--env', 'E=', '--timeout', '7', '--', 'npx', '-y', 'hal-mcp', '--tool'],
+        [
+          '--tool',
+          'http-get',
+          '--args',
+          '{"url":"http://x"}',
+          '--env',
+          'A=1',
+          '--env',
+          'B=x=y',
+          '--env',
+          'E=',
+          '--timeout',
+          '7',
+          '--',
+          'npx',
+          '-y',
+          'hal-mcp',
+          '--tool',
+        ],
         {},
       ),
     ).toEqual({
@@ -69,7 +87,13 @@ describe('call_tool command line', () => {
   });
 
   it('--args takes any JSON value, and defaults to {}', () => {
-    for (const [raw, value] of [['[1,"two"]', [1, 'two']], ['null', null], ['"text"', 'text'], ['5', 5], [' {} ', {}]] as const) {
+    for (const [raw, value] of [
+      ['[1,"two"]', [1, 'two']],
+      ['null', null],
+      ['"text"', 'text'],
+      ['5', 5],
+      [' {} ', {}],
+    ] as const) {
       expect(parseCommandLine(['--tool', 't', '--args', raw, '--', 'srv'], {}).args).toEqual(value);
     }
     expect(parseCommandLine(['--tool', 't', '--', 'srv'], {}).args).toEqual({});
@@ -108,11 +132,19 @@ describe('call_tool command line', () => {
     ['no -- at all', ['--tool', 't'], 'no server command: put it after --, e.g. -- npx -y hal-mcp'],
     ['nothing after --', ['--tool', 't', '--'], 'no server command: put it after --, e.g. -- npx -y hal-mcp'],
     ['--env without =', ['--tool', 't', '--env', 'NOEQUALS', 'SERVER'], "--env needs KEY=VALUE, got 'NOEQUALS'"],
-    ['--timeout 1.5', ['--tool', 't', '--timeout', '1.5', 'SERVER'], "invalid --timeout '1.5': invalid digit found in string; give whole seconds, e.g. --timeout 30 (0 times out at once)"],
+    [
+      '--timeout 1.5',
+      ['--tool', 't', '--timeout', '1.5', 'SERVER'],
+      "invalid --timeout '1.5': invalid digit found in string; give whole seconds, e.g. --timeout 30 (0 times out at once)",
+    ],
     ['--timeout -1', ['--tool', 't', '--timeout', '-1', 'SERVER'], "invalid --timeout '-1': invalid digit found in string"],
     ['--timeout soon', ['--tool', 't', '--timeout', 'soon', 'SERVER'], "invalid --timeout 'soon': invalid digit found in string"],
     ['an empty --timeout', ['--tool', 't', '--timeout', '', 'SERVER'], "invalid --timeout '': cannot parse integer from empty string"],
-    ['a --timeout past u64', ['--tool', 't', '--timeout', '99999999999999999999', 'SERVER'], "invalid --timeout '99999999999999999999': number too large to fit in target type"],
+    [
+      'a --timeout past u64',
+      ['--tool', 't', '--timeout', '99999999999999999999', 'SERVER'],
+      "invalid --timeout '99999999999999999999': number too large to fit in target type",
+    ],
   ])('%s: exit 1, "failed to parse arguments" and the cause, server never started', async (_name, words, cause) => {
     const marker = markerServer();
     const argv = words.flatMap((word) => (word === 'SERVER' ? marker.words : [word]));

@@ -3,7 +3,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
-import { HAL_SERVER, NODE, tempDir, type RunResult } from '../../../support/mcp.ts';
+import { HAL_SERVER, NODE, type RunResult, tempDir } from '../../../support/mcp.ts';
 
 /** The server words for the kit's HAL server. */
 export const HAL = ['--', NODE, HAL_SERVER];
@@ -53,7 +53,9 @@ const SH_SERVERS = {
   slow: `read -r l; sleep 4; reply "$(idof "$l")" "$INIT"; read -r l; read -r l; sleep 4; reply "$(idof "$l")" '{"content":[{"type":"text","text":"slow but there"}]}'; exec cat >/dev/null`,
 } as const;
 
-export type LogEntry = { event: 'started'; pid: number; env: Record<string, string> } | { event: 'received'; message: { method?: string; params?: { name?: string; arguments?: unknown } } };
+export type LogEntry =
+  | { event: 'started'; pid: number; env: Record<string, string> }
+  | { event: 'received'; message: { method?: string; params?: { name?: string; arguments?: unknown } } };
 
 export interface FakeServer {
   /** `--` and the command that starts it. */
@@ -95,7 +97,13 @@ export function useCallToolScratch(): CallToolScratch {
 
   function fake(mode: string): FakeServer {
     const log = scratchFile(`${mode}.log`);
-    const entries = (): LogEntry[] => (existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as LogEntry) : []);
+    const entries = (): LogEntry[] =>
+      existsSync(log)
+        ? readFileSync(log, 'utf8')
+            .trim()
+            .split('\n')
+            .map((l) => JSON.parse(l) as LogEntry)
+        : [];
     return {
       server: ['--', NODE, fakeServer, mode, log],
       log,

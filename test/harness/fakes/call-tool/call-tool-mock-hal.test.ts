@@ -3,9 +3,9 @@
 // the server and all it started killed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, HAL_SERVER, NODE, cleanEnv, closedPort, isAlive, parseResult, runCallTool } from '../../../support/mcp.ts';
+import { API_KEY, cleanEnv, closedPort, HAL_SERVER, isAlive, NODE, parseResult, runCallTool } from '../../../support/mcp.ts';
 import { useMockHal } from '../../../support/mock-hal.ts';
-import { HAL, expectFailure, useCallToolScratch } from './call-tool-fixtures.ts';
+import { expectFailure, HAL, useCallToolScratch } from './call-tool-fixtures.ts';
 
 const { scratchFile } = useCallToolScratch();
 
@@ -49,7 +49,10 @@ describe('call_tool as a process', () => {
 
     it('--timeout 0 is accepted and gives up at the first wait, on initialize', async () => {
       const result = await runCallTool(['--tool', 'http-get', '--timeout', '0', ...HAL], cleanEnv());
-      expectFailure(result, /^Error: MCP initialize timed out after 0 s\n\nCaused by:\n    the server did not answer initialize within --timeout 0, which gives up at the first wait;/);
+      expectFailure(
+        result,
+        /^Error: MCP initialize timed out after 0 s\n\nCaused by:\n {4}the server did not answer initialize within --timeout 0, which gives up at the first wait;/,
+      );
     });
 
     it('a hanging API: exit 1 at the timeout, and the server and everything it started are killed', async () => {
@@ -77,7 +80,10 @@ describe('call_tool as a process', () => {
           ],
           cleanEnv(),
         );
-        expectFailure(result, /^Error: tool call timed out after 10 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 10;/);
+        expectFailure(
+          result,
+          /^Error: tool call timed out after 10 s\n\nCaused by:\n {4}the server did not answer tools\/call 'http-get' within --timeout 10;/,
+        );
         const pid = Number(readFileSync(pidFile, 'utf8').trim());
         const helperPid = Number(readFileSync(helperPidFile, 'utf8').trim());
         expect(pid).toBeGreaterThan(0);

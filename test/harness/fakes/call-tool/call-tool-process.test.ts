@@ -6,7 +6,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SAFE_ENV_VARS, safeEnvironment } from '../../../../harness/fakes/call-tool/server-process.ts';
 import { API_KEY, cleanEnv, runCallTool } from '../../../support/mcp.ts';
-import { ARGS_ERROR, HAL, expectFailure, useCallToolScratch } from './call-tool-fixtures.ts';
+import { ARGS_ERROR, expectFailure, HAL, useCallToolScratch } from './call-tool-fixtures.ts';
 
 const { tmp, scratchFile, fake, markerServer } = useCallToolScratch();
 
@@ -51,7 +51,7 @@ describe('call_tool as a process', () => {
     }
   });
 
-  it("the server gets a cleared environment: the set SAFE_ENV_VARS plus --env pairs; its stderr is discarded", async () => {
+  it('the server gets a cleared environment: the set SAFE_ENV_VARS plus --env pairs; its stderr is discarded', async () => {
     expect([...SAFE_ENV_VARS].sort()).toEqual(['HOME', 'LANG', 'LC_ALL', 'LOGNAME', 'PATH', 'SHELL', 'TERM', 'TMPDIR', 'TZ', 'USER']);
     const parentEnv = {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
@@ -108,13 +108,15 @@ describe('call_tool as a process', () => {
     const server = fake('init-error');
     const result = await runCallTool(['--tool', 'http-get', ...server.server], cleanEnv());
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe('Error: failed to initialize MCP session\n\nCaused by:\n    server returned JSON-RPC error: code = -32603, message = not today\n');
+    expect(result.stderr).toBe(
+      'Error: failed to initialize MCP session\n\nCaused by:\n    server returned JSON-RPC error: code = -32603, message = not today\n',
+    );
     expect(server.call()).toBeUndefined();
   });
 
   it('an answer that is no CallToolResult: exit 1, saying what is wrong with it', async () => {
     const result = await runCallTool(['--tool', 't', ...fake('bad-result').server], cleanEnv());
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^Error: tool call failed\n\nCaused by:\n    invalid CallToolResult from the server: content: .+\n$/);
+    expect(result.stderr).toMatch(/^Error: tool call failed\n\nCaused by:\n {4}invalid CallToolResult from the server: content: .+\n$/);
   });
 });

@@ -8,10 +8,10 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CALL_TOOL_TIMEOUT_ENV } from '../../../../harness/fakes/call-tool/call-tool-args.ts';
 import { callToolMain } from '../../../../harness/fakes/call-tool/call-tool.ts';
+import { CALL_TOOL_TIMEOUT_ENV } from '../../../../harness/fakes/call-tool/call-tool-args.ts';
 import { COMPILE_CACHE_DIR } from '../../../../harness/fakes/shims/hermetic.ts';
-import { CALL_TOOL, NODE, capture, cleanEnv, isAlive, parseResult, runCallTool } from '../../../support/mcp.ts';
+import { CALL_TOOL, capture, cleanEnv, isAlive, NODE, parseResult, runCallTool } from '../../../support/mcp.ts';
 import { expectFailure, useCallToolScratch } from './call-tool-fixtures.ts';
 
 const { scratchFile, shServer } = useCallToolScratch();
@@ -24,7 +24,7 @@ describe('call_tool as a process', () => {
       const result = await runCallTool(['--tool', 'http-get', '--timeout', '3', '--', '/bin/sh', shServer.dies, marker], cleanEnv()).finally(
         () => (exitedAt = Date.now()),
       );
-      expectFailure(result, /^Error: tool call timed out after 3 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 3;/);
+      expectFailure(result, /^Error: tool call timed out after 3 s\n\nCaused by:\n {4}the server did not answer tools\/call 'http-get' within --timeout 3;/);
       // The server read the call and exited at once, long before call_tool gave up.
       const [pid, diedAtNs] = readFileSync(marker, 'utf8').trim().split(' ');
       expect(isAlive(Number(pid))).toBe(false);
@@ -52,7 +52,9 @@ describe('call_tool as a process', () => {
       const result = await runCallTool(['--tool', 'http-get', '--', '/bin/sh', shServer.silent, pidFile], cleanEnv({ [CALL_TOOL_TIMEOUT_ENV]: '3' }));
       expect(result.code).toBe(1);
       expect(result.stderr).toMatch(
-        new RegExp(`^Error: tool call timed out after 3 s\\n\\nCaused by:\\n    the server did not answer tools/call 'http-get' within 3 s \\(${CALL_TOOL_TIMEOUT_ENV}, the test kit's setting\\);`),
+        new RegExp(
+          `^Error: tool call timed out after 3 s\\n\\nCaused by:\\n    the server did not answer tools/call 'http-get' within 3 s \\(${CALL_TOOL_TIMEOUT_ENV}, the test kit's setting\\);`,
+        ),
       );
       // The server got the call, and was killed when call_tool gave up.
       expect(isAlive(Number(readFileSync(pidFile, 'utf8')))).toBe(false);
@@ -65,7 +67,9 @@ describe('call_tool as a process', () => {
         cleanEnv({ [CALL_TOOL_TIMEOUT_ENV]: '600' }),
       );
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^Error: tool call timed out after 3 s\n\nCaused by:\n    the server did not answer tools\/call 'http-get' within --timeout 3;/);
+      expect(result.stderr).toMatch(
+        /^Error: tool call timed out after 3 s\n\nCaused by:\n {4}the server did not answer tools\/call 'http-get' within --timeout 3;/,
+      );
     });
   });
 

@@ -4,7 +4,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAL_USER_AGENT, performHalRequest, type HalMethod, type HalRequest } from '../../../../harness/fakes/hal-server/hal-request.ts';
+import { HAL_USER_AGENT, type HalMethod, type HalRequest, performHalRequest } from '../../../../harness/fakes/hal-server/hal-request.ts';
 import { HalSecrets } from '../../../../harness/fakes/hal-server/hal-secrets.ts';
 
 interface Seen {
@@ -77,9 +77,11 @@ describe('the request sent', () => {
   });
 
   it('a given Content-Type is kept; no body, no Content-Type; an empty body is left to fetch, which calls it text', async () => {
-    expect((await call('POST', { url: `${origin}/echo`, body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).sent?.headers['content-type']).toBe(
-      'application/x-www-form-urlencoded',
-    );
+    expect(
+      (await call('POST', { url: `${origin}/echo`, body: 'a=1', headers: { 'Content-Type': 'application/x-www-form-urlencoded' } })).sent?.headers[
+        'content-type'
+      ],
+    ).toBe('application/x-www-form-urlencoded');
     expect((await call('POST', { url: `${origin}/echo` })).sent?.headers['content-type']).toBeUndefined();
     expect((await call('POST', { url: `${origin}/echo`, body: '' })).sent?.headers['content-type']).toBe('text/plain;charset=UTF-8');
   });

@@ -2,10 +2,10 @@
 // the kit's call_tool as the guardrails make it. Parity with the real hal-mcp, call by
 // call, is test/conformance/hal-server.test.ts.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMockHal, type MockHal } from '../../../../mock-hal/server/server.ts';
-import { HalSecrets, SecretNotAllowed, placeholderName, urlMatches } from '../../../../harness/fakes/hal-server/hal-secrets.ts';
 import { redact, secretValues } from '../../../../harness/evidence/secrets.ts';
-import { API_KEY, HAL_SERVER, NODE, cleanEnv, parseResult, runCallTool } from '../../../support/mcp.ts';
+import { HalSecrets, placeholderName, SecretNotAllowed, urlMatches } from '../../../../harness/fakes/hal-server/hal-secrets.ts';
+import { type MockHal, startMockHal } from '../../../../mock-hal/server/server.ts';
+import { API_KEY, cleanEnv, HAL_SERVER, NODE, parseResult, runCallTool } from '../../../support/mcp.ts';
 
 describe('placeholder names', () => {
   it.each([

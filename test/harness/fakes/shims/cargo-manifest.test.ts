@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { CargoFailure, fail, isTable, listDir, loadPackage, readManifest, within, withContext } from '../../../../harness/fakes/shims/cargo-manifest.ts';
+import { CargoFailure, fail, isTable, listDir, loadPackage, readManifest, withContext, within } from '../../../../harness/fakes/shims/cargo-manifest.ts';
 
 const base = mkdtempSync(path.join(tmpdir(), 'cargo-manifest-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -114,7 +114,10 @@ describe('readManifest', () => {
 
   it.each([
     ['package = 5\n', 'invalid type: integer `5`, expected struct TomlPackage\n --> Cargo.toml:1:11\n  |\n1 | package = 5\n  |           ^'],
-    ['[package]\nname = "p"\nautobins = "no"\n', 'invalid type: string "no", expected a boolean\n --> Cargo.toml:3:12\n  |\n3 | autobins = "no"\n  |            ^^^^'],
+    [
+      '[package]\nname = "p"\nautobins = "no"\n',
+      'invalid type: string "no", expected a boolean\n --> Cargo.toml:3:12\n  |\n3 | autobins = "no"\n  |            ^^^^',
+    ],
     ['[package]\nname = true\n', 'invalid type: boolean `true`, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = true\n  |        ^^^^'],
     ['[package]\nname = 1.5\n', 'invalid type: floating point `1.5`, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = 1.5\n  |        ^^^'],
     ['[package]\nname = 1979-05-27\n', 'invalid type: datetime, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = 1979-05-27\n  |        ^^^^^^^^^^'],
@@ -143,13 +146,18 @@ describe('loadPackage', () => {
 
   it('version defaults to 0.0.0; `.workspace = true` takes the root’s [workspace.package] value', () => {
     expect(load({ 'Cargo.toml': '[package]\nname = "p"\n', 'src/lib.rs': '' }).pkg.version).toBe('0.0.0');
-    const { pkg } = load({ 'Cargo.toml': '[package]\nname = "p"\nversion.workspace = true\n', 'src/lib.rs': '' }, { 'Cargo.toml': '[workspace]\n\n[workspace.package]\nversion = "2.1.0"\n' });
+    const { pkg } = load(
+      { 'Cargo.toml': '[package]\nname = "p"\nversion.workspace = true\n', 'src/lib.rs': '' },
+      { 'Cargo.toml': '[workspace]\n\n[workspace.package]\nversion = "2.1.0"\n' },
+    );
     expect(pkg.version).toBe('2.1.0');
   });
 
   it('a version that is neither a string nor { workspace = true } is a type error', () => {
     const dir = tree({ 'Cargo.toml': '[package]\nname = "p"\nversion = 3\n', 'src/lib.rs': '' });
-    expect(failure(() => loadPackage(read(dir), read(dir), dir))).toBe('invalid type: integer `3`, expected a string or workspace\n --> Cargo.toml:3:11\n  |\n3 | version = 3\n  |           ^');
+    expect(failure(() => loadPackage(read(dir), read(dir), dir))).toBe(
+      'invalid type: integer `3`, expected a string or workspace\n --> Cargo.toml:3:11\n  |\n3 | version = 3\n  |           ^',
+    );
   });
 
   it('auto-discovers src/main.rs (named after the package), src/bin/*.rs and src/bin/*/main.rs, in name order', () => {
@@ -188,7 +196,11 @@ describe('loadPackage', () => {
   });
 
   it('autobins = true keeps discovery on in edition 2015 with a [[bin]] declared', () => {
-    const { pkg } = load({ 'Cargo.toml': '[package]\nname = "p"\nautobins = true\n\n[[bin]]\nname = "x"\npath = "x.rs"\n', 'x.rs': MAIN, 'src/bin/y.rs': MAIN });
+    const { pkg } = load({
+      'Cargo.toml': '[package]\nname = "p"\nautobins = true\n\n[[bin]]\nname = "x"\npath = "x.rs"\n',
+      'x.rs': MAIN,
+      'src/bin/y.rs': MAIN,
+    });
     expect(pkg.bins.map((bin) => bin.name)).toEqual(['x', 'y']);
   });
 
@@ -199,7 +211,9 @@ describe('loadPackage', () => {
 
   it('[[bin]] entries of the wrong shape are type errors pointed at', () => {
     const dir = tree({ 'Cargo.toml': '[package]\nname = "p"\n\n[[bin]]\nname = 7\n' });
-    expect(failure(() => loadPackage(read(dir), read(dir), dir))).toBe('invalid type: integer `7`, expected a string\n --> Cargo.toml:5:8\n  |\n5 | name = 7\n  |        ^');
+    expect(failure(() => loadPackage(read(dir), read(dir), dir))).toBe(
+      'invalid type: integer `7`, expected a string\n --> Cargo.toml:5:8\n  |\n5 | name = 7\n  |        ^',
+    );
   });
 
   it('a package with no target at all fails; a library, a [lib] section, an example or a tests/ file is a target', () => {

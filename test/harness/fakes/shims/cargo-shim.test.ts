@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHermeticShims, type HermeticShims } from '../../../../harness/fakes/shims/hermetic.ts';
 import type { ShimCall } from '../../../../harness/run/types.ts';
-import { NODE, cleanEnv, run, tempDir } from '../../../support/mcp.ts';
+import { cleanEnv, NODE, run, tempDir } from '../../../support/mcp.ts';
 
 const CLIENT = '[package]\nname = "codex-mcp-client"\nedition = "2021"\n\n[[bin]]\nname = "call_tool"\npath = "src/bin/call_tool.rs"\n';
 
@@ -21,13 +21,33 @@ describe('the cargo stub on a workspace cargo would not run call_tool from', () 
   afterAll(() => tmp.remove());
 
   /** A repo whose codex-rs/ holds these files; the guardrail's call line run there by bash. */
-  async function callIn(name: string, files: Record<string, string>, cargoFlags: string[]): Promise<{ dir: string; code: number | null; stdout: string; stderr: string }> {
+  async function callIn(
+    name: string,
+    files: Record<string, string>,
+    cargoFlags: string[],
+  ): Promise<{ dir: string; code: number | null; stdout: string; stderr: string }> {
     const dir = path.join(tmp.dir, name);
     for (const [file, text] of Object.entries(files)) {
       mkdirSync(path.dirname(path.join(dir, 'codex-rs', file)), { recursive: true });
       writeFileSync(path.join(dir, 'codex-rs', file), text);
     }
-    const argv = ['run', '--manifest-path', 'codex-rs/Cargo.toml', ...cargoFlags, '--bin', 'call_tool', '--', '--tool', 'http-get', '--args', '{}', '--', 'npx', '-y', 'hal-mcp'];
+    const argv = [
+      'run',
+      '--manifest-path',
+      'codex-rs/Cargo.toml',
+      ...cargoFlags,
+      '--bin',
+      'call_tool',
+      '--',
+      '--tool',
+      'http-get',
+      '--args',
+      '{}',
+      '--',
+      'npx',
+      '-y',
+      'hal-mcp',
+    ];
     const result = await run('/bin/bash', ['-c', 'cargo "$@"', 'bash', ...argv], { cwd: dir, env: cleanEnv(shims.env) });
     return { dir, ...result };
   }
@@ -66,10 +86,16 @@ describe('the cargo stub on a workspace cargo would not run call_tool from', () 
   });
 
   it("call_tool only in another package (no -p): another crate's binary, refused with 127", async () => {
-    const files = { 'Cargo.toml': '[workspace]\nmembers = ["tools"]\n', 'tools/Cargo.toml': '[package]\nname = "other-tools"\n', 'tools/src/bin/call_tool.rs': '' };
+    const files = {
+      'Cargo.toml': '[workspace]\nmembers = ["tools"]\n',
+      'tools/Cargo.toml': '[package]\nname = "other-tools"\n',
+      'tools/src/bin/call_tool.rs': '',
+    };
     const result = await callIn('other-package', files, ['--quiet']);
     expect(result.code).toBe(127);
-    expect(result.stderr).toMatch(/^cargo \(hermetic transport\): `call_tool` resolves to package `other-tools` .*; only the `codex-mcp-client` one is emulated\.\n$/);
+    expect(result.stderr).toMatch(
+      /^cargo \(hermetic transport\): `call_tool` resolves to package `other-tools` .*; only the `codex-mcp-client` one is emulated\.\n$/,
+    );
     expect(logged(result.dir)).toEqual([['cargo', 'refused', 127]]);
   });
 });

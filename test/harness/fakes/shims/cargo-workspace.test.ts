@@ -6,8 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type RunTarget, rebasedWorkspaceManifest, resolveRunTarget } from '../../../../harness/fakes/shims/cargo-workspace.ts';
 import { REFERENCE_GUARDRAILS } from '../../../../harness/run/runner.ts';
-import { rebasedWorkspaceManifest, resolveRunTarget, type RunTarget } from '../../../../harness/fakes/shims/cargo-workspace.ts';
 
 const base = mkdtempSync(path.join(tmpdir(), 'cargo-workspace-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -71,7 +71,9 @@ describe('the manifest', () => {
 
   it('needs [package] or [workspace]', () => {
     const dir = tree({ 'Cargo.toml': '# nothing\n' });
-    expect(error(dir)).toBe(`failed to parse manifest at \`${j(dir, 'Cargo.toml')}\`\n\nCaused by:\n  manifest is missing either a \`[package]\` or a \`[workspace]\``);
+    expect(error(dir)).toBe(
+      `failed to parse manifest at \`${j(dir, 'Cargo.toml')}\`\n\nCaused by:\n  manifest is missing either a \`[package]\` or a \`[workspace]\``,
+    );
     expect(ok(tree({ 'Cargo.toml': ws('["m"]'), ...CLIENT })).package.name).toBe('codex-mcp-client');
   });
 
@@ -91,7 +93,9 @@ describe('the manifest', () => {
     expect(error(tree({ 'Cargo.toml': '[workspace]\nmembers = "m"\n' }))).toBe(
       'invalid type: string "m", expected a sequence\n --> Cargo.toml:2:11\n  |\n2 | members = "m"\n  |           ^^^',
     );
-    expect(error(tree({ 'Cargo.toml': '[package]\nname = 5\n' }))).toBe('invalid type: integer `5`, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = 5\n  |        ^');
+    expect(error(tree({ 'Cargo.toml': '[package]\nname = 5\n' }))).toBe(
+      'invalid type: integer `5`, expected a string\n --> Cargo.toml:2:8\n  |\n2 | name = 5\n  |        ^',
+    );
     expect(error(tree({ 'Cargo.toml': pkg('codex-mcp-client', '\n[bin]\nname = "call_tool"\n') }))).toMatch(
       /^invalid type: map, expected a sequence\n --> Cargo.toml:6:1\n {2}\|\n6 \| \[bin\]\n {2}\| \^{5}$/,
     );
@@ -100,7 +104,9 @@ describe('the manifest', () => {
 
 describe('workspace members', () => {
   const memberError = (dir: string, member: string, ...causes: string[]): string =>
-    [`failed to load manifest for workspace member \`${j(dir, member)}\`\nreferenced by workspace at \`${j(dir, 'Cargo.toml')}\``, ...causes].join('\n\nCaused by:\n  ');
+    [`failed to load manifest for workspace member \`${j(dir, member)}\`\nreferenced by workspace at \`${j(dir, 'Cargo.toml')}\``, ...causes].join(
+      '\n\nCaused by:\n  ',
+    );
 
   it('a listed member must have a Cargo.toml', () => {
     const dir = tree({ 'Cargo.toml': ws('["m"]') });
@@ -109,9 +115,7 @@ describe('workspace members', () => {
 
   it("a member's manifest must parse: the snippet, then the member it failed in", () => {
     const dir = tree({ 'Cargo.toml': ws('["m"]'), 'm/Cargo.toml': '[package\n' });
-    expect(error(dir)).toBe(
-      `unclosed table, expected \`]\`\n --> m/Cargo.toml:1:9\n  |\n1 | [package\n  |         ^\nerror: ${memberError(dir, 'm')}`,
-    );
+    expect(error(dir)).toBe(`unclosed table, expected \`]\`\n --> m/Cargo.toml:1:9\n  |\n1 | [package\n  |         ^\nerror: ${memberError(dir, 'm')}`);
   });
 
   it('a member needs [package] with a name', () => {
@@ -137,7 +141,9 @@ describe('workspace members', () => {
     expect(ok(excluded).package.name).toBe('codex-mcp-client');
 
     const nothing = tree({ 'Cargo.toml': ws('["crates/*"]') });
-    expect(error(nothing)).toBe(memberError(nothing, 'crates/*', `failed to read \`${j(nothing, 'crates/*/Cargo.toml')}\``, 'No such file or directory (os error 2)'));
+    expect(error(nothing)).toBe(
+      memberError(nothing, 'crates/*', `failed to read \`${j(nothing, 'crates/*/Cargo.toml')}\``, 'No such file or directory (os error 2)'),
+    );
   });
 
   it('members must lie below the workspace root', () => {
@@ -228,7 +234,9 @@ describe('the call_tool bin target', () => {
 
   it('no call_tool: the bins there are, or one with a similar name', () => {
     const dir = tree({ 'Cargo.toml': pkg('codex-mcp-client'), 'src/main.rs': MAIN, 'src/bin/zeta.rs': MAIN, 'src/bin/alpha/main.rs': MAIN });
-    expect(error(dir)).toBe('no bin target named `call_tool` in `codex-mcp-client` package\nhelp: available bin targets:\n    alpha\n    codex-mcp-client\n    zeta');
+    expect(error(dir)).toBe(
+      'no bin target named `call_tool` in `codex-mcp-client` package\nhelp: available bin targets:\n    alpha\n    codex-mcp-client\n    zeta',
+    );
     expect(error(tree({ 'Cargo.toml': pkg('codex-mcp-client'), 'src/bin/call-tool.rs': MAIN }), { p: null })).toBe(
       'no bin target named `call_tool` in default-run packages\n\nhelp: a target with a similar name exists: `call-tool`',
     );
@@ -248,7 +256,9 @@ describe('-p and the default package', () => {
   it('without -p a package manifest runs its own package', () => {
     expect(ok(tree({ 'Cargo.toml': pkg('codex-mcp-client'), 'src/bin/call_tool.rs': MAIN }), { p: null }).package.name).toBe('codex-mcp-client');
     const rooted = tree({ 'Cargo.toml': pkg('root', '\n[workspace]\nmembers = ["m"]\n'), 'src/main.rs': MAIN, ...CLIENT });
-    expect(error(rooted, { p: null })).toBe('no bin target named `call_tool` in default-run packages\nhelp: available bin in `codex-mcp-client` package:\n    call_tool');
+    expect(error(rooted, { p: null })).toBe(
+      'no bin target named `call_tool` in default-run packages\nhelp: available bin in `codex-mcp-client` package:\n    call_tool',
+    );
     expect(ok(rooted).package.name).toBe('codex-mcp-client');
   });
 
@@ -266,7 +276,9 @@ describe('-p and the default package', () => {
 
   it('default-members narrows the search and must name members', () => {
     const narrowed = tree({ 'Cargo.toml': ws('["a", "m"]', 'default-members = ["a"]\n'), 'a/Cargo.toml': pkg('aa'), 'a/src/main.rs': MAIN, ...CLIENT });
-    expect(error(narrowed, { p: null })).toBe('no bin target named `call_tool` in default-run packages\nhelp: available bin in `codex-mcp-client` package:\n    call_tool');
+    expect(error(narrowed, { p: null })).toBe(
+      'no bin target named `call_tool` in default-run packages\nhelp: available bin in `codex-mcp-client` package:\n    call_tool',
+    );
     expect(ok(narrowed).package.name).toBe('codex-mcp-client');
     const stray = tree({ 'Cargo.toml': ws('["m"]', 'default-members = ["b"]\n'), ...CLIENT });
     expect(error(stray)).toBe(`package \`${j(stray, 'b')}\` is listed in default-members but is not a member\nfor workspace at \`${j(stray, 'Cargo.toml')}\`.`);

@@ -3,21 +3,21 @@
 import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { startMockHal, type MockHal } from '../../../../mock-hal/server/server.ts';
-import type { ShimCall } from '../../../../harness/run/types.ts';
+import { locateManifest, parseCallToolInvocation } from '../../../../harness/fakes/shims/cargo-shim.ts';
 import {
   CALL_TOOL_TIMEOUT_ENV,
+  createHermeticShims,
+  type HermeticShims,
   MCP_SERVER_ENV,
   ORIGINAL_PATH_ENV,
   SHIM_LOG_ENV,
-  createHermeticShims,
-  type HermeticShims,
 } from '../../../../harness/fakes/shims/hermetic.ts';
-import { locateManifest, parseCallToolInvocation } from '../../../../harness/fakes/shims/cargo-shim.ts';
 import { parseHalInvocation } from '../../../../harness/fakes/shims/npx-shim.ts';
 import { redactArgv } from '../../../../harness/fakes/shims/shim-common.ts';
-import { API_KEY, HAL_SERVER, NODE, bodyOf, cleanEnv, parseResult, run, tempDir, type RunResult } from '../../../support/mcp.ts';
+import type { ShimCall } from '../../../../harness/run/types.ts';
+import { type MockHal, startMockHal } from '../../../../mock-hal/server/server.ts';
 import { writeCargoWorkspace } from '../../../support/cargo-workspace.ts';
+import { API_KEY, bodyOf, cleanEnv, HAL_SERVER, NODE, parseResult, type RunResult, run, tempDir } from '../../../support/mcp.ts';
 
 const SECRET_VAR = 'HAL_SECRET_KAVEDARR_API_KEY';
 // hal-mcp's placeholder for HAL_SECRET_KAVEDARR_API_KEY: namespace `kavedarr`, name `api_key`.
@@ -75,7 +75,19 @@ describe('shim helpers', () => {
 
   it('recognises cargo runs of call_tool in their old and new forms, and nothing else', () => {
     expect(
-      parseCallToolInvocation(['run', '--manifest-path', 'codex-rs/Cargo.toml', '--quiet', '-p', 'codex-mcp-client', '--bin', 'call_tool', '--', '--tool', 't']),
+      parseCallToolInvocation([
+        'run',
+        '--manifest-path',
+        'codex-rs/Cargo.toml',
+        '--quiet',
+        '-p',
+        'codex-mcp-client',
+        '--bin',
+        'call_tool',
+        '--',
+        '--tool',
+        't',
+      ]),
     ).toEqual({ manifestPath: 'codex-rs/Cargo.toml', packageName: 'codex-mcp-client', quiet: true, toolArgs: ['--tool', 't'] });
     expect(parseCallToolInvocation(['run', '-q', '-p', 'codex-mcp-client', '--bin', 'call_tool', '--', '--tool', 't'])).toMatchObject({
       manifestPath: undefined,
@@ -223,7 +235,7 @@ describe('hermetic transport', () => {
     expect(await mock.requests()).toEqual([]);
   });
 
-  it('no --manifest-path and no Cargo.toml in cwd or above: cargo\'s lookup error (the moved workspace)', async () => {
+  it("no --manifest-path and no Cargo.toml in cwd or above: cargo's lookup error (the moved workspace)", async () => {
     const result = await smokeCall(shims, {
       cwd: repo,
       cargoFlags: ['-q', '-p', 'codex-mcp-client'],
@@ -264,7 +276,7 @@ describe('hermetic transport', () => {
     expect(result.stderr).toBe(`error: package(s) \`codex-cli\` not found in workspace \`${workspace}\`\n`);
   });
 
-  it('a workspace without codex-mcp-client: exit 101 with cargo\'s message, before any server starts', async () => {
+  it("a workspace without codex-mcp-client: exit 101 with cargo's message, before any server starts", async () => {
     // More workspaces real cargo would refuse: test/transports/cargo-shim.test.ts and cargo-workspace.test.ts.
     const dir = path.join(tmp.dir, 'no-client');
     mkdirSync(path.join(dir, 'codex-rs'), { recursive: true });
