@@ -22,7 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { CHECK_NAMES, LIST_MOVIES_HAL_QUERY, smokeRequest } from '../common/hal-contract/index.ts';
 import type { Behaviour, CheckName, Scenario } from '../mock-hal/index.ts';
-import { resolveScenario } from '../mock-hal/index.ts';
+import { listScenarios } from '../mock-hal/index.ts';
 import { MOCK_HAL_NODE_FLAGS } from './http-targets.ts';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -86,23 +86,10 @@ interface Selection {
   label: string;
 }
 
-const NAMES = [
-  'healthy',
-  'production',
-  'degraded',
-  'partial',
-  'timeout',
-  'malformed',
-  'offline',
-  'unauthorized',
-  'graphql-errors',
-  'failure-window',
-  'failure-window-5xx',
-];
-const selections: Selection[] = NAMES.flatMap((name) => {
-  const scenario = resolveScenario(name);
-  return scenario.phases.map((_phase, index) => ({ scenario, phase: index, label: scenario.phases.length > 1 ? `${name}#${index}` : name }));
-});
+// Every bundled scenario, each phase of a timeline on its own.
+const selections: Selection[] = listScenarios().scenarios.flatMap((scenario) =>
+  scenario.phases.map((_phase, index) => ({ scenario, phase: index, label: scenario.phases.length > 1 ? `${scenario.name}#${index}` : scenario.name })),
+);
 const allowedOf = (selection: Selection, check: CheckName): Outcome[] => outcomes(selection.scenario.phases[selection.phase]!.endpoints[check]);
 
 // The smoke requests as the HAL contract has them; list_movies with the paging a tool call carries.

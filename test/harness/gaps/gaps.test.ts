@@ -1,23 +1,23 @@
 // The proof that every known gap is caught: `gaps` over the reference guardrails
 // (all closed) and over one regressed variant per gap (exactly its own gap present),
-// plus the ids of the checks that fail in each variant's probe runs. The matrix it
-// prints is written to test/output/gap-matrix.md for the README.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// plus the ids of the checks that fail in each variant's probe runs, and the command
+// line. The matrix it prints is written to test/output/gap-matrix.md for the README.
+// The probing (gaps-fixtures.ts) runs once, in beforeAll, for every test here; the
+// variant patches themselves are checked without it in variant-patches.test.ts.
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessMain, type Io } from '../../../harness/cli/commands.ts';
-import { detectGaps, GAP_IDS, type GapId, type GapState, type GapVerdict, type ProbeName } from '../../../harness/gaps/index.ts';
+import { harnessMain } from '../../../harness/cli/commands.ts';
+import { GAP_IDS, type GapId, type GapState } from '../../../harness/gaps/index.ts';
 import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
-import { CHECK_IDS, type CheckId, type RunReport } from '../../../harness/run/types.ts';
-import { materialiseVariant, patchStats, VARIANTS, variantNote } from '../../support/variant-repo.ts';
+import type { CheckId } from '../../../harness/run/types.ts';
+import { materialiseVariant, VARIANTS } from '../../support/variant-repo.ts';
+import { captureIo, type Probed, probeAll, renderMatrix, TARGETS } from './gaps-fixtures.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'gaps-test-'));
 const OUTPUT_DIR = fileURLToPath(new URL('../../output', import.meta.url));
-/** Probed through the command line (exit code and --report-json); the others through detectGaps. */
-const CLI_TARGETS = new Set(['reference', 'secret-leak']);
 
 /** Failing check ids per probe run (runs with none left out), for each variant. */
 const EXPECTED_FAILURES: Record<string, Record<string, CheckId[]>> = {
@@ -103,157 +103,12 @@ const EXPECTED_FAILURES: Record<string, Record<string, CheckId[]>> = {
   },
 };
 
-interface Probed {
-  gaps: { id: GapId; state: GapState }[];
-  /** The whole verdicts, reason and evidence included. */
-  verdicts: GapVerdict[];
-  /** Bundle folders, one per probe. */
-  bundles: string[];
-  /** Failing check ids per run label, runs without failures left out. */
-  failures: Record<string, CheckId[]>;
-  runs: number;
-  exitCode?: number;
-  stdout?: string;
-  /** The materialised repository was left exactly as it was. */
-  untouched: boolean;
-  ms: number;
-}
-
-const probed = new Map<string, Probed>();
-
-function runLabel(run: Pick<RunReport, 'scenario' | 'flow'>, probe: ProbeName): string {
-  return `${run.scenario}/${run.flow}${probe === 'hal-on' ? '' : ` [${probe}]`}`;
-}
-
-function failuresOf(probes: { name: ProbeName; runs: RunReport[] }[]): { failures: Record<string, CheckId[]>; runs: number } {
-  const failures: Record<string, CheckId[]> = {};
-  let runs = 0;
-  for (const probe of probes) {
-    for (const run of probe.runs) {
-      runs += 1;
-      const ids = run.checks.filter((check) => check.status === 'failed').map((check) => check.id);
-      if (ids.length > 0) failures[runLabel(run, probe.name)] = ids;
-    }
-  }
-  return { failures, runs };
-}
-
-/** Every file under `dir` with a hash of its content. */
-function fingerprint(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .map((file) => `${file} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`)
-    .sort();
-}
-
-function captureIo(): Io & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
-}
-
-async function probeViaCli(target: string, repo: string | undefined): Promise<Omit<Probed, 'untouched' | 'ms'>> {
-  const reportPath = join(out, `${target}.gaps.json`);
-  const io = captureIo();
-  const exitCode = await harnessMain(
-    ['gaps', ...(repo ? ['--repo', repo] : []), '--out', join(out, target), '--report-json', reportPath, '--concurrency', '2'],
-    io,
-  );
-  const report = JSON.parse(readFileSync(reportPath, 'utf8')) as { ok: boolean; gaps: GapVerdict[]; bundles: string[] };
-  const probes = report.bundles.map((bundle) => {
-    const name = (['hal-off', 'root-manifest', 'baseline-fault'] as const).find((probe) => bundle.endsWith(`-${probe}`)) ?? ('hal-on' as ProbeName);
-    return { name, runs: (JSON.parse(readFileSync(join(bundle, 'report.json'), 'utf8')) as { runs: RunReport[] }).runs };
-  });
-  expect(report.ok).toBe(exitCode === 0);
-  return {
-    gaps: report.gaps.map(({ id, state }) => ({ id, state })),
-    verdicts: report.gaps,
-    bundles: report.bundles,
-    ...failuresOf(probes),
-    exitCode,
-    stdout: io.out.join(''),
-  };
-}
-
-async function probeViaApi(target: string, repo: string): Promise<Omit<Probed, 'untouched' | 'ms'>> {
-  const result = await detectGaps({ repo, out: join(out, target), concurrency: 2 });
-  return {
-    gaps: result.gaps.map(({ id, state }) => ({ id, state })),
-    verdicts: result.gaps,
-    bundles: result.probes.map((item) => item.report.bundleDir),
-    ...failuresOf(result.probes.map((probe) => ({ name: probe.name, runs: probe.report.runs }))),
-  };
-}
-
-async function probe(target: string): Promise<void> {
-  const started = Date.now();
-  const variant = target === 'reference' ? null : await materialiseVariant(target);
-  try {
-    const repoDir = variant?.dir ?? REFERENCE_GUARDRAILS;
-    const before = fingerprint(repoDir);
-    const result = CLI_TARGETS.has(target) ? await probeViaCli(target, variant?.dir) : await probeViaApi(target, repoDir);
-    probed.set(target, { ...result, untouched: JSON.stringify(fingerprint(repoDir)) === JSON.stringify(before), ms: Date.now() - started });
-  } finally {
-    await variant?.remove();
-  }
-}
-
-async function pool<T>(items: readonly T[], lanes: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: lanes }, async () => {
-      while (next < items.length) await work(items[next++] as T);
-    }),
-  );
-}
-
-const TARGETS = ['reference', ...VARIANTS.map((variant) => variant.id)];
-
-function renderMatrix(): string {
-  const mark = (on: boolean) => (on ? '✗' : '·');
-  const checkHeader = `| variant | ${CHECK_IDS.join(' | ')} | gap found |`;
-  const checkRule = `|${' --- |'.repeat(CHECK_IDS.length + 2)}`;
-  const checkRows = TARGETS.map((target) => {
-    const result = probed.get(target);
-    const failing = new Set(Object.values(result?.failures ?? {}).flat());
-    const found = result?.gaps.filter((gap) => gap.state === 'present').map((gap) => gap.id) ?? [];
-    return `| ${target} | ${CHECK_IDS.map((id) => mark(failing.has(id))).join(' | ')} | ${found.join(', ') || 'none'} |`;
-  });
-  const gapHeader = `| variant | ${GAP_IDS.join(' | ')} |`;
-  const gapRule = `|${' --- |'.repeat(GAP_IDS.length + 1)}`;
-  const symbol: Record<GapState, string> = { present: '✗ present', closed: '·', 'not-testable': '? not testable' };
-  const gapRows = TARGETS.map((target) => {
-    const states = new Map(probed.get(target)?.gaps.map((gap) => [gap.id, gap.state]));
-    return `| ${target} | ${GAP_IDS.map((id) => symbol[states.get(id) ?? 'not-testable']).join(' | ')} |`;
-  });
-  const runs = TARGETS.map((target) => probed.get(target)?.runs ?? 0);
-  return [
-    '## Gap matrix',
-    '',
-    'Checks that fail (✗) in any probe run of `guardrail-harness gaps`: validate, audit and plan under healthy,',
-    'offline and error-bodies (plan with a failing baseline in the last two), validate under healthy with',
-    'SPEC_OPS_TELEMETRY_HAL=0, plan whose baseline audit exits 3 after a passing report (BASH_ENV fault), and,',
-    'when cargo ran without --manifest-path, validate and audit under offline and error-bodies on a copy with a',
-    `root Cargo.toml (${Math.min(...runs)}–${Math.max(...runs)} runs per row).`,
-    '',
-    checkHeader,
-    checkRule,
-    ...checkRows,
-    '',
-    'Verdicts of `guardrail-harness gaps` (✗ present, · closed):',
-    '',
-    gapHeader,
-    gapRule,
-    ...gapRows,
-    '',
-  ].join('\n');
-}
+let probed: ReadonlyMap<string, Probed> = new Map();
 
 beforeAll(async () => {
   const started = Date.now();
-  await pool(TARGETS, 2, probe);
-  const matrix = renderMatrix();
+  probed = await probeAll(out);
+  const matrix = renderMatrix(probed);
   mkdirSync(OUTPUT_DIR, { recursive: true });
   writeFileSync(join(OUTPUT_DIR, 'gap-matrix.md'), matrix);
   console.log(
@@ -387,18 +242,5 @@ describe('gaps: the command line', () => {
     const top = captureIo();
     await harnessMain(['--help'], top);
     expect(top.out.join('')).toMatch(/guardrail-harness gaps \[options\]/);
-  });
-});
-
-describe('the variant patches', () => {
-  it.each(VARIANTS)('$id changes reference files by a small diff and says which gap', async ({ id, gap }) => {
-    const { files, changedLines } = patchStats(id);
-    expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect(existsSync(join(REFERENCE_GUARDRAILS, file)), `${file} is a file of the reference guardrails`).toBe(true);
-    expect(changedLines).toBeGreaterThan(0);
-    expect(changedLines, `${id}: ${changedLines} changed lines`).toBeLessThanOrEqual(12);
-    expect(variantNote(id).startsWith(`Gap ${gap}: `)).toBe(true);
-    const repo = await materialiseVariant(id);
-    await repo.remove();
   });
 });

@@ -1,9 +1,9 @@
 // The hermetic transport: bash stubs for cargo and npx, driven from bash as a
-// guardrail script would drive them, against the mock API.
+// guardrail script would drive them, against the mock API. The shims' pure helpers
+// are in shim-helpers.test.ts.
 import { accessSync, constants, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { locateManifest, parseCallToolInvocation } from '../../../../harness/fakes/shims/cargo-shim.ts';
 import {
   CALL_TOOL_TIMEOUT_ENV,
   createHermeticShims,
@@ -12,110 +12,11 @@ import {
   ORIGINAL_PATH_ENV,
   SHIM_LOG_ENV,
 } from '../../../../harness/fakes/shims/hermetic.ts';
-import { parseHalInvocation } from '../../../../harness/fakes/shims/npx-shim.ts';
-import { redactArgv } from '../../../../harness/fakes/shims/shim-common.ts';
 import type { ShimCall } from '../../../../harness/run/types.ts';
 import { type MockHal, startMockHal } from '../../../../mock-hal/server/server.ts';
 import { writeCargoWorkspace } from '../../../support/cargo-workspace.ts';
-import { API_KEY, bodyOf, cleanEnv, HAL_SERVER, NODE, parseResult, type RunResult, run, tempDir } from '../../../support/mcp.ts';
-
-const SECRET_VAR = 'HAL_SECRET_KAVEDARR_API_KEY';
-// hal-mcp's placeholder for HAL_SECRET_KAVEDARR_API_KEY: namespace `kavedarr`, name `api_key`.
-const keyHeaders = { 'X-Api-Key': '{secrets.kavedarr.api_key}', apikey: '{secrets.kavedarr.api_key}' };
-
-function readLog(file: string): ShimCall[] {
-  return readFileSync(file, 'utf8')
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as ShimCall);
-}
-
-/** The smoke's call line, as in the interface notes, run by bash with the shims on PATH. */
-function smokeCall(
-  shims: HermeticShims,
-  opts: { cwd: string; cargoFlags: string[]; tool: string; args: Record<string, unknown>; env?: Record<string, string> },
-): Promise<RunResult> {
-  const script = 'cargo "$@"';
-  const argv = [
-    'run',
-    ...opts.cargoFlags,
-    '--bin',
-    'call_tool',
-    '--',
-    '--tool',
-    opts.tool,
-    '--args',
-    JSON.stringify(opts.args),
-    '--env',
-    `${SECRET_VAR}=${API_KEY}`,
-    '--',
-    'npx',
-    '-y',
-    'hal-mcp',
-  ];
-  return run('/bin/bash', ['-c', script, 'bash', ...argv], {
-    cwd: opts.cwd,
-    env: cleanEnv({ ...shims.env, [SECRET_VAR]: API_KEY, ...opts.env }),
-  });
-}
-
-describe('shim helpers', () => {
-  it('redacts --env secrets and any secret value in argv', () => {
-    const argv = ['--env', 'HAL_SECRET_A=alpha1', '--env=HAL_SECRET_B=beta22', '--env', 'PLAIN=visible', '--args', '{"k":"alpha1 gamma333"}'];
-    expect(redactArgv(argv, { HAL_SECRET_C: 'gamma333' })).toEqual([
-      '--env',
-      'HAL_SECRET_A=[REDACTED]',
-      '--env=HAL_SECRET_B=[REDACTED]',
-      '--env',
-      'PLAIN=visible',
-      '--args',
-      '{"k":"[REDACTED] [REDACTED]"}',
-    ]);
-  });
-
-  it('recognises cargo runs of call_tool in their old and new forms, and nothing else', () => {
-    expect(
-      parseCallToolInvocation([
-        'run',
-        '--manifest-path',
-        'codex-rs/Cargo.toml',
-        '--quiet',
-        '-p',
-        'codex-mcp-client',
-        '--bin',
-        'call_tool',
-        '--',
-        '--tool',
-        't',
-      ]),
-    ).toEqual({ manifestPath: 'codex-rs/Cargo.toml', packageName: 'codex-mcp-client', quiet: true, toolArgs: ['--tool', 't'] });
-    expect(parseCallToolInvocation(['run', '-q', '-p', 'codex-mcp-client', '--bin', 'call_tool', '--', '--tool', 't'])).toMatchObject({
-      manifestPath: undefined,
-      quiet: true,
-    });
-    expect(parseCallToolInvocation(['-q', 'run', '--manifest-path=a/Cargo.toml', '-pcodex-mcp-client', '--bin=call_tool'])).toEqual({
-      manifestPath: 'a/Cargo.toml',
-      packageName: 'codex-mcp-client',
-      quiet: true,
-      toolArgs: [],
-    });
-    expect(parseCallToolInvocation(['run', '--bin', 'codex'])).toBeNull();
-    expect(parseCallToolInvocation(['build', '--bin', 'call_tool'])).toBeNull();
-    expect(parseCallToolInvocation(['--version'])).toBeNull();
-  });
-
-  it('recognises npx hal-mcp with or without -y and a version', () => {
-    expect(parseHalInvocation(['-y', 'hal-mcp'])).toEqual([]);
-    expect(parseHalInvocation(['--yes', 'hal-mcp@1.2.0', '--flag'])).toEqual(['--flag']);
-    expect(parseHalInvocation(['hal-mcp'])).toEqual([]);
-    expect(parseHalInvocation(['-y', 'hal-mcp-other'])).toBeNull();
-    expect(parseHalInvocation(['cowsay'])).toBeNull();
-  });
-
-  it('insists, like cargo, that --manifest-path names a Cargo.toml', () => {
-    expect(locateManifest('/', 'codex-rs')).toEqual({ ok: false, error: 'the manifest-path must be a path to a Cargo.toml file' });
-  });
-});
+import { API_KEY, bodyOf, cleanEnv, HAL_SERVER, NODE, parseResult, run, tempDir } from '../../../support/mcp.ts';
+import { keyHeaders, readLog, SECRET_VAR, smokeCall } from './hermetic-fixtures.ts';
 
 describe('hermetic transport', () => {
   const tmp = tempDir('hermetic');
