@@ -1,14 +1,7 @@
 // Public API of the mock HAL.
 
-export {
-  bodyProblem,
-  CHECK_OUTCOME_RULE,
-  checkFailure,
-  graphqlResponseProblem,
-  isSuccessStatus,
-  journalAnswer,
-  type SmokeAnswer,
-} from '../common/hal-contract/check-outcome.ts';
+// The one rule for a failed smoke check (common/hal-contract), for users judging answers themselves.
+export * from '../common/hal-contract/check-outcome.ts';
 // Part of the shared HAL contract (common/hal-contract), re-exported so the package's users keep finding them here.
 export { CHECK_NAMES, type CheckName } from '../common/hal-contract/routes.ts';
 export { createMockHalHandlers, type MockHalHandlers, type MockHalHandlersOptions } from './msw/msw-handlers.ts';

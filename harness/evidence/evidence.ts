@@ -12,21 +12,21 @@ import { mkdir, realpath, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { copyFileAtomic, writeFileAtomic } from '../../common/atomic-files.ts';
 import { FLOWS, type Flow, type ShimCall } from '../run/types.ts';
+import { BUNDLE_TELEMETRY_NAME, JOURNAL_NAME, MANIFEST_NAME, RESERVED_RUN_FILE_NAMES, SHIM_LOG_NAME, STDERR_NAME, STDOUT_NAME } from './bundle-names.ts';
+import { type PairRunInput, writePairFile } from './pair-file.ts';
 import { safeFileName, uniqueSafeFileName } from './safe-names.ts';
 
+export {
+  BUNDLE_TELEMETRY_NAME,
+  JOURNAL_NAME,
+  MANIFEST_NAME,
+  PAIR_FILE_NAME,
+  RESERVED_RUN_FILE_NAMES,
+  SHIM_LOG_NAME,
+  STDERR_NAME,
+  STDOUT_NAME,
+} from './bundle-names.ts';
 export { safeFileName, uniqueSafeFileName } from './safe-names.ts';
-
-/** Name of the run's telemetry copy inside a bundle; check-telemetry looks for it. */
-export const BUNDLE_TELEMETRY_NAME = 'telemetry.json';
-export const MANIFEST_NAME = 'manifest.json';
-export const PAIR_FILE_NAME = 'pair.json';
-export const JOURNAL_NAME = 'journal.json';
-export const SHIM_LOG_NAME = 'shim-log.jsonl';
-export const STDOUT_NAME = 'stdout.txt';
-export const STDERR_NAME = 'stderr.txt';
-
-/** Names the writer itself uses in a run folder; copied files never take them. */
-export const RESERVED_RUN_FILE_NAMES = [BUNDLE_TELEMETRY_NAME, JOURNAL_NAME, SHIM_LOG_NAME, STDOUT_NAME, STDERR_NAME, MANIFEST_NAME] as const;
 
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
@@ -242,10 +242,10 @@ export async function writeRunEvidence(runDir: string, input: RunEvidenceInput):
     await copy(file, uniqueSafeFileName(basename(file), used));
   }
 
-  await writeFileAtomic(join(runDir, 'journal.json'), json(input.journal));
-  await writeFileAtomic(join(runDir, 'shim-log.jsonl'), input.shimLines.map((line) => `${shimLine(line)}\n`).join(''));
-  await writeFileAtomic(join(runDir, 'stdout.txt'), input.stdout);
-  await writeFileAtomic(join(runDir, 'stderr.txt'), input.stderr);
+  await writeFileAtomic(join(runDir, JOURNAL_NAME), json(input.journal));
+  await writeFileAtomic(join(runDir, SHIM_LOG_NAME), input.shimLines.map((line) => `${shimLine(line)}\n`).join(''));
+  await writeFileAtomic(join(runDir, STDOUT_NAME), input.stdout);
+  await writeFileAtomic(join(runDir, STDERR_NAME), input.stderr);
 
   const manifest: RunManifest = {
     scenario: input.scenario,
@@ -270,81 +270,4 @@ export async function writeRunEvidence(runDir: string, input: RunEvidenceInput):
   return manifest;
 }
 
-// --- pair.json -------------------------------------------------------------
-
-export interface PairRunInput {
-  scenario: string;
-  phase?: string;
-  flow: Flow;
-  /** Status the telemetry reported (hal.summary.status or the scenario status); null when there was none. */
-  status: string | null;
-  /** Status a correct guardrail reports for this scenario/phase. */
-  expectedStatus: 'passed' | 'failed';
-  exitCode: number | null;
-  /** Absolute, or already relative to the bundle. */
-  evidenceDir: string;
-}
-
-export interface PairFlow {
-  runs: {
-    scenario: string;
-    phase?: string;
-    status: string | null;
-    expectedStatus: 'passed' | 'failed';
-    exitCode: number | null;
-    evidenceDir: string;
-  }[];
-  /** Reported statuses in run order, e.g. "passed→failed→passed"; "none" where telemetry gave none. */
-  transition: string;
-  expectedTransition: string;
-  matched: boolean;
-}
-
-export interface PairFile {
-  specId: string;
-  pairId: string;
-  flows: Partial<Record<Flow, PairFlow>>;
-}
-
-export const TRANSITION_ARROW = '→';
-
-export function transitionString(statuses: readonly (string | null)[]): string {
-  return statuses.map((s) => s ?? 'none').join(TRANSITION_ARROW);
-}
-
-export function buildPairFile(bundleDir: string, runs: readonly PairRunInput[]): PairFile {
-  const root = resolve(bundleDir);
-  const flows: Partial<Record<Flow, PairFlow>> = {};
-  // FLOWS order, not input order, so pair.json reads the same way every time.
-  for (const flow of FLOWS) {
-    const mine = runs.filter((run) => run.flow === flow);
-    if (mine.length === 0) continue;
-    const transition = transitionString(mine.map((run) => run.status));
-    const expectedTransition = transitionString(mine.map((run) => run.expectedStatus));
-    flows[flow] = {
-      runs: mine.map((run) => {
-        const rel = isAbsolute(run.evidenceDir) ? relative(root, run.evidenceDir) : run.evidenceDir;
-        return {
-          scenario: run.scenario,
-          ...(run.phase !== undefined ? { phase: run.phase } : {}),
-          status: run.status,
-          expectedStatus: run.expectedStatus,
-          exitCode: run.exitCode,
-          // Forward slashes whatever the host, so the file means the same after upload.
-          evidenceDir: rel.split(sep).join('/'),
-        };
-      }),
-      transition,
-      expectedTransition,
-      matched: transition === expectedTransition,
-    };
-  }
-  return { specId: basename(dirname(root)), pairId: basename(root), flows };
-}
-
-/** Writes `<bundleDir>/pair.json` and returns its path. */
-export async function writePairFile(bundleDir: string, runs: readonly PairRunInput[]): Promise<string> {
-  const path = join(bundleDir, PAIR_FILE_NAME);
-  await writeFileAtomic(path, json(buildPairFile(bundleDir, runs)));
-  return path;
-}
+export { buildPairFile, type PairFile, type PairFlow, type PairRunInput, TRANSITION_ARROW, transitionString, writePairFile } from './pair-file.ts';

@@ -1,3 +1,5 @@
+// The report writers on one harness report: report.json, JUnit XML, the Markdown summary
+// and the console output, each read back to prove it says what the report says.
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

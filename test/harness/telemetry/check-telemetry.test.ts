@@ -1,3 +1,5 @@
+// check-telemetry as users run it: the Spec Kit rules by default, evidence bundles, and
+// every option, through guardrail-harness with its real output and exit codes.
 import { execFile } from 'node:child_process';
 import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// The kit's strict telemetry schema v1: the real samples pass, and each missing field or
+// wrong value is named with its JSON path, what was expected and what was seen.
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
