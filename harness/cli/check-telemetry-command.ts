@@ -2,7 +2,7 @@
 // each file is harness/telemetry/check-telemetry.ts's. commands.ts dispatches to it.
 import { stat } from 'node:fs/promises';
 import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts';
-import { BUNDLE_TELEMETRY_NAME } from '../evidence/evidence.ts';
+import { BUNDLE_TELEMETRY_NAME } from '../evidence/bundle-names.ts';
 import { findTelemetryFiles, type JudgeOptions, judgeTelemetryFile } from '../telemetry/check-telemetry.ts';
 
 export const CHECK_TELEMETRY_HELP = `Usage: guardrail-harness check-telemetry [--strict] [--outcome] [--repo DIR] [--no-evidence] [--hal | --no-hal] PATH...

@@ -5,7 +5,7 @@ import { assertExportableRepo, exportEvidence } from '../evidence/export-evidenc
 import { writeHtmlReport } from '../reports/html/index.ts';
 import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from '../reports/index.ts';
 import { collectUserEnv } from '../run/run-environment.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type MockFactory, REFERENCE_GUARDRAILS, runHarness } from '../run/runner.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type MockFactory, REFERENCE_GUARDRAILS_DIR, runHarness } from '../run/runner.ts';
 import { FLOWS, type Flow } from '../run/types.ts';
 import { splitCommandLine } from './command-line.ts';
 import { commaList, concurrencyOption, wholeNumber } from './options.ts';
@@ -118,7 +118,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   if (values['export-evidence']) {
     if (shard) throw new UsageError('--export-evidence exports a whole pair; run without --shard');
     // Refused before anything runs: the kit's own reference guardrails are never written to.
-    assertExportableRepo(values.repo ?? REFERENCE_GUARDRAILS);
+    assertExportableRepo(values.repo ?? REFERENCE_GUARDRAILS_DIR);
   }
   const env = await collectUserEnv(values['env-file'], values.env);
 
@@ -158,7 +158,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
       .join(', ')}\n`,
   );
   if (values['export-evidence']) {
-    const exported = await exportEvidence({ repo: values.repo ?? REFERENCE_GUARDRAILS, specId: report.specId, runs: report.runs });
+    const exported = await exportEvidence({ repo: values.repo ?? REFERENCE_GUARDRAILS_DIR, specId: report.specId, runs: report.runs });
     io.stdout(`Exported: ${exported.files.length} file${exported.files.length === 1 ? '' : 's'} into ${exported.dir}\n`);
     for (const file of exported.files) {
       const rewritten = file.rewrittenPaths === undefined ? '' : ` (telemetry; ${file.rewrittenPaths} path${file.rewrittenPaths === 1 ? '' : 's'} rewritten)`;

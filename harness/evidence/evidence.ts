@@ -16,18 +16,6 @@ import { BUNDLE_TELEMETRY_NAME, JOURNAL_NAME, MANIFEST_NAME, RESERVED_RUN_FILE_N
 import { type PairRunInput, writePairFile } from './pair-file.ts';
 import { safeFileName, uniqueSafeFileName } from './safe-names.ts';
 
-export {
-  BUNDLE_TELEMETRY_NAME,
-  JOURNAL_NAME,
-  MANIFEST_NAME,
-  PAIR_FILE_NAME,
-  RESERVED_RUN_FILE_NAMES,
-  SHIM_LOG_NAME,
-  STDERR_NAME,
-  STDOUT_NAME,
-} from './bundle-names.ts';
-export { safeFileName, uniqueSafeFileName } from './safe-names.ts';
-
 function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
@@ -269,5 +257,3 @@ export async function writeRunEvidence(runDir: string, input: RunEvidenceInput):
   await writeFileAtomic(join(runDir, MANIFEST_NAME), json(manifest));
   return manifest;
 }
-
-export { buildPairFile, type PairFile, type PairFlow, type PairRunInput, TRANSITION_ARROW, transitionString, writePairFile } from './pair-file.ts';

@@ -9,12 +9,12 @@ import { lstat, mkdir, readFile, rm } from 'node:fs/promises';
 import { dirname, isAbsolute, join, posix, relative, resolve, sep } from 'node:path';
 import { writeFileNoClobber } from '../../common/atomic-files.ts';
 import { REFERENCE_GUARDRAILS_DIR } from '../../common/package-root.ts';
-import { MANIFEST_NAME, type ManifestFile, type RunManifest } from './evidence.ts';
+import { MANIFEST_NAME } from './bundle-names.ts';
+import type { ManifestFile, RunManifest } from './evidence.ts';
 import { safeFileName } from './safe-names.ts';
 
 /** The guardrails' evidence folder, relative to the repository root; files go into `<this>/<SPEC-ID>/`. */
 export const EVIDENCE_FOLDER = 'docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands';
-const REFERENCE_GUARDRAILS = REFERENCE_GUARDRAILS_DIR;
 
 export class ExportError extends Error {
   constructor(message: string) {
@@ -66,11 +66,11 @@ export function assertExportableRepo(repo: string): string {
     throw new ExportError(`--export-evidence: --repo ${root} is not a folder; point --repo at your guardrail repository`);
   }
   const real = realpathSync(root);
-  if (existsSync(REFERENCE_GUARDRAILS) && isInside(realpathSync(REFERENCE_GUARDRAILS), real)) {
+  if (existsSync(REFERENCE_GUARDRAILS_DIR) && isInside(realpathSync(REFERENCE_GUARDRAILS_DIR), real)) {
     throw new ExportError(
       "--export-evidence writes into --repo, and --repo is the kit's own reference guardrails (the default); " +
         'the kit is never written to. Pass --repo with your guardrail repository, or, to keep evidence of the reference guardrails, ' +
-        `copy them first (cp -r ${REFERENCE_GUARDRAILS} /tmp/reference && git -C /tmp/reference init) and export into the copy`,
+        `copy them first (cp -r ${REFERENCE_GUARDRAILS_DIR} /tmp/reference && git -C /tmp/reference init) and export into the copy`,
     );
   }
   return root;

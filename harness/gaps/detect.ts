@@ -7,7 +7,7 @@ import { manifestCallsOf } from '../checks/manifest-path.ts';
 import { newPairId } from '../evidence/evidence.ts';
 import { rebasedWorkspaceManifest } from '../fakes/shims/cargo-workspace.ts';
 import { snapshotRepository } from '../run/repo-copy.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type HarnessOptions, HarnessSetupError, REFERENCE_GUARDRAILS, runHarness, SCRIPTS_DIR } from '../run/runner.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type HarnessOptions, HarnessSetupError, REFERENCE_GUARDRAILS_DIR, runHarness, SCRIPTS_DIR } from '../run/runner.ts';
 import { type Flow, type HarnessReport, STAGE_OF_FLOW } from '../run/types.ts';
 import { type FaultProbeResult, runWithFault } from './fault-probe.ts';
 import { judgeBaselineExit } from './judge-baseline.ts';
@@ -36,7 +36,7 @@ export function availableFlows(repo: string): Flow[] {
 
 /** The repository to probe, checked: a folder with at least one of the probe flows' scripts. */
 export function probeTarget(repoOption: string | undefined, flowsWanted: readonly Flow[] = PROBE_FLOWS): { repo: string; flows: Flow[] } {
-  const repo = resolve(repoOption ?? REFERENCE_GUARDRAILS);
+  const repo = resolve(repoOption ?? REFERENCE_GUARDRAILS_DIR);
   if (!existsSync(repo) || !statSync(repo).isDirectory()) {
     throw new HarnessSetupError(`--repo ${repo} is not a folder; point it at the root of a guardrail repository`);
   }

@@ -7,7 +7,7 @@ import { writeMarkdownReport } from './markdown.ts';
 
 export { checkWithReason, countChecks, detailJson, failedChecks, runLabel, runPassed } from './common.ts';
 export { formatProgressLine, formatTable, renderConsoleSummary } from './console.ts';
-export { buildJsonReport, type JsonReport, renderJsonReport, writeJsonReport } from './json.ts';
+export { buildJsonReport, renderJsonReport, writeJsonReport } from './json.ts';
 export { escapeXmlAttr, escapeXmlText, renderJunit, toXmlChars, writeJunitReport } from './junit.ts';
 export { mdCode, mdText, renderMarkdown, writeMarkdownReport } from './markdown.ts';
 export { CheckResultSchema, HarnessReportSchema, jsonPath, RunReportSchema } from './report-schema.ts';

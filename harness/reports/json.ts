@@ -6,14 +6,11 @@ import { writeFileAtomic } from '../../common/atomic-files.ts';
 import type { HarnessReport } from '../run/types.ts';
 import { HarnessReportSchema } from './report-schema.ts';
 
-/** report.json is exactly a HarnessReport; the name stays for callers that know it by it. */
-export type JsonReport = HarnessReport;
-
 /**
  * The report as report.json holds it. Throws when the report breaks the schema (a check
  * without detail, a status that contradicts ok): a bug to fix, not a report to write.
  */
-export function buildJsonReport(report: HarnessReport): JsonReport {
+export function buildJsonReport(report: HarnessReport): HarnessReport {
   return HarnessReportSchema.parse(report);
 }
 

@@ -1,8 +1,7 @@
 // What a harness run uses when the caller says nothing: the guardrail repository, the
 // SPEC-ID, the Cargo manifest, and the variable the run's API key travels in.
-import { REFERENCE_GUARDRAILS_DIR } from '../../common/package-root.ts';
+export { REFERENCE_GUARDRAILS_DIR } from '../../common/package-root.ts';
 
-export const REFERENCE_GUARDRAILS = REFERENCE_GUARDRAILS_DIR;
 export const DEFAULT_SPEC_ID = 'SPEC-KIT-018';
 export const DEFAULT_MANIFEST = 'codex-rs/Cargo.toml';
 export const SECRET_ENV = 'HAL_SECRET_KAVEDARR_API_KEY';

@@ -6,7 +6,7 @@ import type { Scenario } from '../../mock-hal/index.ts';
 import { DEFAULT_SCENARIOS_DIR, startMockHal, toScenario } from '../../mock-hal/index.ts';
 import { checkTransition, notApplicableTransition } from '../checks/index.ts';
 import { createBundle } from '../evidence/evidence.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HANG_CALL_TIMEOUT_SECONDS, REFERENCE_GUARDRAILS } from './defaults.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HANG_CALL_TIMEOUT_SECONDS, REFERENCE_GUARDRAILS_DIR } from './defaults.ts';
 import { snapshotRepository } from './repo-copy.ts';
 import { describeUserEnvironment, userEnvironmentNotes, validateEnvSettings } from './run-environment.ts';
 import { expandRuns, HarnessSetupError, preflight, scenarioHangs, shardRuns } from './run-matrix.ts';
@@ -14,7 +14,7 @@ import { executeRun, type MockFactory, type RunContext } from './run-one.ts';
 import { pool, removeScratch, scratchDir } from './scratch.ts';
 import { CHECK_IDS, type EnvSetting, type Flow, type HarnessReport, type RunReport } from './types.ts';
 
-export { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HANG_CALL_TIMEOUT_SECONDS, REFERENCE_GUARDRAILS, SECRET_ENV } from './defaults.ts';
+export { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HANG_CALL_TIMEOUT_SECONDS, REFERENCE_GUARDRAILS_DIR, SECRET_ENV } from './defaults.ts';
 export { HarnessSetupError, SCRIPTS_DIR, scenarioHangs, shardRuns } from './run-matrix.ts';
 export { type MockFactory, parseShimLog } from './run-one.ts';
 export { removeAllScratch } from './scratch.ts';
@@ -83,7 +83,7 @@ export function addTransitions(runs: RunReport[]): void {
 }
 
 export async function runHarness(options: HarnessOptions = {}): Promise<HarnessReport> {
-  const repo = resolve(options.repo ?? REFERENCE_GUARDRAILS);
+  const repo = resolve(options.repo ?? REFERENCE_GUARDRAILS_DIR);
   const specId = options.specId ?? DEFAULT_SPEC_ID;
   const flows = options.flows ?? ['validate', 'audit'];
   const scenariosDir = options.scenariosDir ?? DEFAULT_SCENARIOS_DIR;

@@ -6,7 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuleSet } from '../checks/telemetry-schema.ts';
-import { BUNDLE_TELEMETRY_NAME } from '../evidence/evidence.ts';
+import { BUNDLE_TELEMETRY_NAME } from '../evidence/bundle-names.ts';
 import type { Flow } from '../run/types.ts';
 import { readAsSpecKit, type SpecKitOutcome, specKitOutcome } from './spec-kit-reader.ts';
 import { bundleInfo, type RepoRoot, repoRootFor } from './telemetry-context.ts';

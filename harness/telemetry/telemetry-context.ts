@@ -11,8 +11,8 @@
 //   4. the current folder (the Spec Kit runs from the repository root).
 import { stat } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
+import { BUNDLE_TELEMETRY_NAME } from '../evidence/bundle-names.ts';
 import { readRunManifest } from '../evidence/bundle-reader.ts';
-import { BUNDLE_TELEMETRY_NAME } from '../evidence/evidence.ts';
 import type { Flow } from '../run/types.ts';
 
 /** The folder the guardrails keep their evidence under, relative to the repository root. */

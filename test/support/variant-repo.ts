@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { GapId } from '../../harness/gaps/index.ts';
 import type { KnobId } from '../../harness/knobs/index.ts';
-import { REFERENCE_GUARDRAILS } from '../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR } from '../../harness/run/runner.ts';
 
 export const VARIANTS_DIR = fileURLToPath(new URL('../fixtures/guardrails/variants', import.meta.url));
 
@@ -65,7 +65,7 @@ export interface VariantRepo {
 export async function materialiseVariant(variant: string): Promise<VariantRepo> {
   const base = await mkdtemp(join(tmpdir(), `gap-variant-${variant}-`));
   const dir = join(base, 'repo');
-  await cp(REFERENCE_GUARDRAILS, dir, { recursive: true });
+  await cp(REFERENCE_GUARDRAILS_DIR, dir, { recursive: true });
   // git apply works outside a repository and refuses a patch that no longer fits.
   execFileSync('git', ['apply', '--whitespace=nowarn', patchFile(variant)], { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
   return { dir, remove: () => rm(base, { recursive: true, force: true }) };

@@ -6,7 +6,7 @@ import { type Dirent, readdirSync, statSync } from 'node:fs';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { REPORT_FILE_NAMES } from '../../reports/index.ts';
 import { CHECK_STATUSES } from '../../reports/report-schema.ts';
-import { PAIR_FILE_NAME } from '../evidence.ts';
+import { PAIR_FILE_NAME } from '../bundle-names.ts';
 import { type BundleLimits, type BundleProblem, isRecord, limitsWith, num, readJsonFile, str, strOrNull, wrongShape } from './files.ts';
 import { type ReadOptions, type RunFolder, readRunFolder } from './run-folder.ts';
 

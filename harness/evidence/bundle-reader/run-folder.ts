@@ -5,16 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { JournalEntry } from '../../../mock-hal/index.ts';
 import { FLOWS, type Flow, type ShimCall } from '../../run/types.ts';
-import {
-  BUNDLE_TELEMETRY_NAME,
-  JOURNAL_NAME,
-  MANIFEST_NAME,
-  type ManifestFile,
-  type RunManifest,
-  SHIM_LOG_NAME,
-  STDERR_NAME,
-  STDOUT_NAME,
-} from '../evidence.ts';
+import { BUNDLE_TELEMETRY_NAME, JOURNAL_NAME, MANIFEST_NAME, SHIM_LOG_NAME, STDERR_NAME, STDOUT_NAME } from '../bundle-names.ts';
+import type { ManifestFile, RunManifest } from '../evidence.ts';
 import {
   type BundleLimits,
   type BundleProblem,

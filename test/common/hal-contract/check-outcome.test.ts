@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { checkFailure } from '../../../common/hal-contract/check-outcome.ts';
 import type { CheckName } from '../../../common/hal-contract/routes.ts';
-import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR } from '../../../harness/run/runner.ts';
 
-const COMMON = join(REFERENCE_GUARDRAILS, 'scripts/spec_ops_004/common.sh');
+const COMMON = join(REFERENCE_GUARDRAILS_DIR, 'scripts/spec_ops_004/common.sh');
 const work = mkdtempSync(join(tmpdir(), 'graphql-rule-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -108,7 +108,7 @@ describe('the GraphQL rule, in the reference guardrails and in check-outcome.ts'
   it('the rule is written down next to the jq function and in the README', () => {
     const common = readFileSync(COMMON, 'utf8');
     expect(common).toMatch(/# The GraphQL rule \(graphql_ping\)\. The ping proves that the GraphQL endpoint is up/);
-    const readme = readFileSync(join(REFERENCE_GUARDRAILS, 'README.md'), 'utf8');
+    const readme = readFileSync(join(REFERENCE_GUARDRAILS_DIR, 'README.md'), 'utf8');
     expect(readme).toMatch(/## The GraphQL rule \(graphql_ping\)/);
   });
 });

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkHalReached } from '../../../harness/checks/check-hal-reached.ts';
 import { judgeRun } from '../../../harness/checks/index.ts';
-import { REFERENCE_GUARDRAILS, runHarness } from '../../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR, runHarness } from '../../../harness/run/runner.ts';
 import type { CheckResult, HarnessReport, RunRecord } from '../../../harness/run/types.ts';
 import { cargoCall, planRun, smokeRun, workspace } from '../../support/run-record.ts';
 
@@ -83,7 +83,7 @@ describe('hal-reached on real runs', () => {
   beforeAll(async () => {
     // A later script version: the smoke is skipped unless SPEC_OPS_HAL_SKIP=0 asks for it.
     variant = await mkdtemp(join(tmpdir(), 'hal-skips-by-default-'));
-    await cp(REFERENCE_GUARDRAILS, variant, { recursive: true });
+    await cp(REFERENCE_GUARDRAILS_DIR, variant, { recursive: true });
     const common = join(variant, 'scripts/spec_ops_004/common.sh');
     const original = readFileSync(common, 'utf8');
     const patched = original.replace('${SPEC_OPS_HAL_SKIP:-0} == 1', '${SPEC_OPS_HAL_SKIP:-1} == 1');

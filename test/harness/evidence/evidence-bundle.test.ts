@@ -3,15 +3,8 @@
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import {
-  buildPairFile,
-  createBundle,
-  newPairId,
-  type PairRunInput,
-  phaseDirName,
-  transitionString,
-  writePairFile,
-} from '../../../harness/evidence/evidence.ts';
+import { createBundle, newPairId, phaseDirName } from '../../../harness/evidence/evidence.ts';
+import { buildPairFile, type PairRunInput, transitionString, writePairFile } from '../../../harness/evidence/pair-file.ts';
 import { useTempDir } from './evidence-fixtures.ts';
 
 const temp = useTempDir();

@@ -1,7 +1,7 @@
 // safeFileName and uniqueSafeFileName on fixed examples: colons, control characters,
 // dots, long names, -2/-3 suffixes. The same as properties over any input: safe-names.test.ts.
 import { describe, expect, it } from 'vitest';
-import { safeFileName, uniqueSafeFileName } from '../../../harness/evidence/evidence.ts';
+import { safeFileName, uniqueSafeFileName } from '../../../harness/evidence/safe-names.ts';
 
 describe('safeFileName', () => {
   it('replaces the colons of guardrail file names', () => {

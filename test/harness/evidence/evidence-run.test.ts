@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { checkTelemetryCommand as checkTelemetryMain } from '../../../harness/cli/check-telemetry-command.ts';
-import { BUNDLE_TELEMETRY_NAME, createBundle, writeRunEvidence } from '../../../harness/evidence/evidence.ts';
+import { BUNDLE_TELEMETRY_NAME } from '../../../harness/evidence/bundle-names.ts';
+import { createBundle, writeRunEvidence } from '../../../harness/evidence/evidence.ts';
 import type { ShimCall } from '../../../harness/run/types.ts';
 import { sha256, tree, useTempDir } from './evidence-fixtures.ts';
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { assertExportableRepo, EVIDENCE_FOLDER, ExportError, exportEvidence } from '../../../harness/evidence/export-evidence.ts';
-import { REFERENCE_GUARDRAILS, runHarness } from '../../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR, runHarness } from '../../../harness/run/runner.ts';
 import type { HarnessReport } from '../../../harness/run/types.ts';
 
 const CLI = new URL('../../../harness/cli/main.ts', import.meta.url).pathname;
@@ -22,7 +22,7 @@ const git = (repo: string, ...args: string[]) =>
 /** A user's guardrail repository: a git checkout of the reference guardrails, committed. */
 async function userRepo(name: string): Promise<string> {
   const repo = join(scratch, name);
-  await cp(REFERENCE_GUARDRAILS, repo, { recursive: true });
+  await cp(REFERENCE_GUARDRAILS_DIR, repo, { recursive: true });
   git(repo, 'init', '-q');
   git(repo, 'add', '-A');
   git(repo, '-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'product');
@@ -189,10 +189,10 @@ describe('exportEvidence', () => {
   });
 
   it("refuses the kit's own reference guardrails and a repository that is not a folder", () => {
-    expect(() => assertExportableRepo(REFERENCE_GUARDRAILS)).toThrow(ExportError);
-    expect(() => assertExportableRepo(REFERENCE_GUARDRAILS)).toThrow(/kit's own reference guardrails .* copy them first/);
-    expect(() => assertExportableRepo(join(REFERENCE_GUARDRAILS, 'scripts'))).toThrow(/kit's own reference guardrails/);
+    expect(() => assertExportableRepo(REFERENCE_GUARDRAILS_DIR)).toThrow(ExportError);
+    expect(() => assertExportableRepo(REFERENCE_GUARDRAILS_DIR)).toThrow(/kit's own reference guardrails .* copy them first/);
+    expect(() => assertExportableRepo(join(REFERENCE_GUARDRAILS_DIR, 'scripts'))).toThrow(/kit's own reference guardrails/);
     expect(() => assertExportableRepo(join(scratch, 'nope'))).toThrow(/is not a folder/);
-    expect(existsSync(join(REFERENCE_GUARDRAILS, EVIDENCE_FOLDER, SPEC))).toBe(false);
+    expect(existsSync(join(REFERENCE_GUARDRAILS_DIR, EVIDENCE_FOLDER, SPEC))).toBe(false);
   });
 });

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { harnessMain, type Io } from '../../../harness/cli/commands.ts';
 import { detectGaps, GAP_IDS, type GapId, type GapState, type GapVerdict, type ProbeName } from '../../../harness/gaps/index.ts';
-import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR } from '../../../harness/run/runner.ts';
 import { CHECK_IDS, type CheckId, type RunReport } from '../../../harness/run/types.ts';
 import { materialiseVariant, VARIANTS } from '../../support/variant-repo.ts';
 
@@ -99,7 +99,7 @@ async function probe(out: string, target: string): Promise<Probed> {
   const started = Date.now();
   const variant = target === 'reference' ? null : await materialiseVariant(target);
   try {
-    const repoDir = variant?.dir ?? REFERENCE_GUARDRAILS;
+    const repoDir = variant?.dir ?? REFERENCE_GUARDRAILS_DIR;
     const before = fingerprint(repoDir);
     const result = CLI_TARGETS.has(target) ? await probeViaCli(out, target, variant?.dir) : await probeViaApi(out, target, repoDir);
     return { ...result, untouched: JSON.stringify(fingerprint(repoDir)) === JSON.stringify(before), ms: Date.now() - started };

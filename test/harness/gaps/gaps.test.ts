@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessMain } from '../../../harness/cli/commands.ts';
 import { GAP_IDS, type GapId, type GapState } from '../../../harness/gaps/index.ts';
-import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR } from '../../../harness/run/runner.ts';
 import type { CheckId } from '../../../harness/run/types.ts';
 import { materialiseVariant, VARIANTS } from '../../support/variant-repo.ts';
 import { captureIo, type Probed, probeAll, renderMatrix, TARGETS } from './gaps-fixtures.ts';
@@ -128,7 +128,7 @@ describe('gaps: the reference guardrails', () => {
 
   it('probing leaves the repository as it was', () => {
     expect(probed.get('reference')?.untouched).toBe(true);
-    expect(existsSync(join(REFERENCE_GUARDRAILS, 'docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands/SPEC-KIT-018'))).toBe(false);
+    expect(existsSync(join(REFERENCE_GUARDRAILS_DIR, 'docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands/SPEC-KIT-018'))).toBe(false);
   });
 });
 

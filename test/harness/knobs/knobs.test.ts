@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessMain, type Io } from '../../../harness/cli/commands.ts';
 import { detectKnobs, KNOB_IDS, type KnobId, type KnobRow, type KnobState } from '../../../harness/knobs/index.ts';
-import { REFERENCE_GUARDRAILS } from '../../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR } from '../../../harness/run/runner.ts';
 import { KNOB_VARIANTS, materialiseVariant, patchStats, variantNote } from '../../support/variant-repo.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'knobs-test-'));
@@ -61,7 +61,7 @@ async function probe(target: string): Promise<void> {
 async function probeOnce(target: string): Promise<void> {
   const variant = target === 'reference' ? null : await materialiseVariant(target);
   try {
-    const repo = variant?.dir ?? REFERENCE_GUARDRAILS;
+    const repo = variant?.dir ?? REFERENCE_GUARDRAILS_DIR;
     const before = fingerprint(repo);
     let result: Omit<Probed, 'untouched'>;
     if (CLI_TARGETS.has(target)) {
@@ -266,7 +266,7 @@ describe('the knob variant patches', () => {
   it.each(KNOB_VARIANTS)('$id changes reference files by a small diff and says which knob', ({ id, knob }) => {
     const { files, changedLines } = patchStats(id);
     expect(files.length).toBeGreaterThan(0);
-    for (const file of files) expect(existsSync(join(REFERENCE_GUARDRAILS, file)), `${file} is a file of the reference guardrails`).toBe(true);
+    for (const file of files) expect(existsSync(join(REFERENCE_GUARDRAILS_DIR, file)), `${file} is a file of the reference guardrails`).toBe(true);
     expect(changedLines).toBeGreaterThan(0);
     expect(changedLines, `${id}: ${changedLines} changed lines`).toBeLessThanOrEqual(12);
     expect(variantNote(id).startsWith(`Knob ${knob}: `)).toBe(true);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUNDLE_TELEMETRY_NAME, MANIFEST_NAME } from '../../../harness/evidence/evidence.ts';
+import { BUNDLE_TELEMETRY_NAME, MANIFEST_NAME } from '../../../harness/evidence/bundle-names.ts';
 import { bundleInfo, findRepoRoot, GUARDRAIL_DOCS_DIR, repoRootFor, repoRootInPath } from '../../../harness/telemetry/telemetry-context.ts';
 
 const base = mkdtempSync(join(tmpdir(), 'telemetry-context-'));

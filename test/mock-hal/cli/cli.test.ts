@@ -2,6 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
+import { BUNDLED_SCENARIO_NAMES } from '../../support/bundled-scenarios.ts';
 
 const CLI = new URL('../../../mock-hal/cli/main.ts', import.meta.url).pathname;
 const fixture = (name: string) => new URL(`../../fixtures/scenarios/${name}`, import.meta.url).pathname;
@@ -68,19 +69,7 @@ describe('mock-hal scenarios, check, --help', () => {
   it('lists every scenario with its description', () => {
     const result = run('scenarios');
     expect(result.code).toBe(0);
-    const names = [
-      'healthy',
-      'production',
-      'degraded',
-      'partial',
-      'timeout',
-      'malformed',
-      'offline',
-      'unauthorized',
-      'graphql-errors',
-      'failure-window',
-      'failure-window-5xx',
-    ];
+    const names = BUNDLED_SCENARIO_NAMES;
     for (const name of names) {
       expect(result.stdout).toMatch(new RegExp(`^${name} +\\S.+$`, 'm'));
     }

@@ -9,24 +9,15 @@ import { CHECK_NAMES, SMOKE_ROUTES } from '../../../common/hal-contract/routes.t
 import type { Behaviour, Scenario } from '../../../mock-hal/scenario/scenario-model.ts';
 import { resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
 import type { MockHal } from '../../../mock-hal/server/server.ts';
+import { BUNDLED_SCENARIO_NAMES } from '../../support/bundled-scenarios.ts';
 import { runs } from '../../support/fuzz-config.ts';
 import type { RawOutcome } from '../../support/raw-http.ts';
 
 export const RUNS = { requests: runs(300), slowClients: runs(3), graphqlDepth: runs(40), graphqlSize: runs(30), graphqlAliases: runs(40) } as const;
 export const KEY = 'kvd_fuzz_key_5f3a9c1e';
 export const LIMITS = { maxBodyBytes: 16 * 1024, maxHeaderBytes: 8 * 1024, headersTimeoutMs: 600, requestTimeoutMs: 1_200 };
-const SCENARIOS = [
-  'healthy',
-  'production',
-  'degraded',
-  'partial',
-  'malformed',
-  'unauthorized',
-  'graphql-errors',
-  'offline',
-  'failure-window',
-  'failure-window-5xx',
-];
+// Every bundled scenario but timeout, whose hang would only time the fuzz out.
+const SCENARIOS: string[] = BUNDLED_SCENARIO_NAMES.filter((name) => name !== 'timeout');
 const ROUTES = CHECK_NAMES.map((check) => SMOKE_ROUTES[check].path);
 
 // --- what a scenario allows --------------------------------------------------

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkFailure } from '../../../common/hal-contract/check-outcome.ts';
 import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
 import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
+import { BUNDLED_SCENARIO_NAMES } from '../../support/bundled-scenarios.ts';
 import { KEY, steady, useSharedMockHal } from './server-fixtures.ts';
 
 const { mock, send } = useSharedMockHal();
@@ -101,21 +102,7 @@ describe('shipped scenarios', () => {
 
   it('all load', () => {
     expect(errors).toEqual([]);
-    expect(scenarios.map((scenario) => scenario.name)).toEqual(
-      expect.arrayContaining([
-        'healthy',
-        'production',
-        'degraded',
-        'partial',
-        'timeout',
-        'malformed',
-        'offline',
-        'unauthorized',
-        'graphql-errors',
-        'failure-window',
-        'failure-window-5xx',
-      ]),
-    );
+    expect(scenarios.map((scenario) => scenario.name)).toEqual(expect.arrayContaining([...BUNDLED_SCENARIO_NAMES]));
   });
 
   // A check "answers badly" by the one check rule (mock-hal/check-outcome.ts): no answer, a

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type RunTarget, rebasedWorkspaceManifest, resolveRunTarget } from '../../../../harness/fakes/shims/cargo-workspace.ts';
-import { REFERENCE_GUARDRAILS } from '../../../../harness/run/runner.ts';
+import { REFERENCE_GUARDRAILS_DIR } from '../../../../harness/run/runner.ts';
 
 const base = mkdtempSync(path.join(tmpdir(), 'cargo-workspace-'));
 afterAll(() => rmSync(base, { recursive: true, force: true }));
@@ -55,8 +55,8 @@ const j = path.join;
 
 describe('the manifest', () => {
   it("resolves the reference guardrails' workspace to codex-mcp-client's call_tool", () => {
-    const codexRs = j(REFERENCE_GUARDRAILS, 'codex-rs');
-    const target = ok(REFERENCE_GUARDRAILS, { manifest: 'codex-rs/Cargo.toml' });
+    const codexRs = j(REFERENCE_GUARDRAILS_DIR, 'codex-rs');
+    const target = ok(REFERENCE_GUARDRAILS_DIR, { manifest: 'codex-rs/Cargo.toml' });
     expect(target.workspaceRoot).toBe(codexRs);
     expect(target.package).toMatchObject({ name: 'codex-mcp-client', manifest: j(codexRs, 'mcp-client/Cargo.toml') });
     expect(target.bin).toEqual({ name: 'call_tool', path: j(codexRs, 'mcp-client/src/bin/call_tool.rs'), explicitPath: true });
@@ -303,7 +303,7 @@ describe('-p and the default package', () => {
 describe('rebasedWorkspaceManifest', () => {
   it('lists the members from an outer root, where cargo then finds call_tool', () => {
     const repo = j(base, 'rebased-reference');
-    cpSync(j(REFERENCE_GUARDRAILS, 'codex-rs'), j(repo, 'codex-rs'), { recursive: true });
+    cpSync(j(REFERENCE_GUARDRAILS_DIR, 'codex-rs'), j(repo, 'codex-rs'), { recursive: true });
     const text = rebasedWorkspaceManifest(j(repo, 'codex-rs/Cargo.toml'), repo);
     expect(text).toBe('[workspace]\nresolver = "2"\nmembers = [ "codex-rs/mcp-client" ]\n');
     writeFileSync(j(repo, 'Cargo.toml'), text!);
