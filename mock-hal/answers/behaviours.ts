@@ -37,6 +37,11 @@ export function jsonResponse(body: unknown, status = 200, headers: Record<string
   return answer(JSON.stringify(body), status, { 'content-type': JSON_TYPE, ...headers });
 }
 
+/** A 200 JSON answer whose text is already serialised. */
+export function jsonTextResponse(text: string): Response {
+  return new Response(text, { status: 200, headers: { 'content-type': JSON_TYPE } });
+}
+
 function malformed(variant: 'truncated-json' | 'html' | 'wrong-content-type', status: number, check: CheckName): Response {
   switch (variant) {
     case 'truncated-json': {

@@ -33,24 +33,28 @@ const typeDefs = /* GraphQL */ `
   }
 `;
 
-/** `startedAt`: when the mock started, for the health body's uptime. */
-export function createGraphqlServer(startedAt: number) {
-  return createYoga({
-    schema: createSchema({
-      typeDefs,
-      resolvers: {
-        Query: {
-          health: () => healthBody(startedAt),
-          movies: (_root: unknown, args: { page: number; pageSize: number }) => {
-            if (args.page < 1) throw new Error('movies(page): page must be >= 1');
-            if (args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
-              throw new Error(`movies(pageSize): pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
-            }
-            return moviePage(args.page, args.pageSize);
-          },
+/** The mock's schema; `startedAt` (when the mock started) gives the health body's uptime. */
+export function createGraphqlSchema(startedAt: number) {
+  return createSchema({
+    typeDefs,
+    resolvers: {
+      Query: {
+        health: () => healthBody(startedAt),
+        movies: (_root: unknown, args: { page: number; pageSize: number }) => {
+          if (args.page < 1) throw new Error('movies(page): page must be >= 1');
+          if (args.pageSize < 1 || args.pageSize > MAX_PAGE_SIZE) {
+            throw new Error(`movies(pageSize): pageSize must be between 1 and ${MAX_PAGE_SIZE}`);
+          }
+          return moviePage(args.page, args.pageSize);
         },
       },
-    }),
+    },
+  });
+}
+
+export function createGraphqlServer(startedAt: number) {
+  return createYoga({
+    schema: createGraphqlSchema(startedAt),
     graphqlEndpoint: SMOKE_ROUTES.graphql_ping.path,
     graphiql: false,
     landingPage: false,

@@ -1,9 +1,11 @@
 // `mock-hal serve`: the mock on a port until SIGINT or SIGTERM. commands.ts dispatches to it.
+import { availableParallelism } from 'node:os';
 import { type Io, parseCommandLine, UsageError, waitForStopSignal } from '../../common/cli/index.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR } from '../scenario/scenario-store.ts';
 import { DEFAULT_API_KEY } from '../server/auth.ts';
-import { DEFAULT_LIMITS, LIMIT_FLAGS } from '../server/limits.ts';
-import { isLoopback, startMockHal } from '../server/server.ts';
+import { DEFAULT_LIMITS, LIMIT_FLAGS, type Limits } from '../server/limits.ts';
+import { isLoopback, startMockHal, toScenario } from '../server/server.ts';
+import type { WorkerOptions } from '../server/workers/protocol.ts';
 import { portOption, positiveInt } from './options.ts';
 
 export const SERVE_HELP = `Usage: mock-hal serve [options]
@@ -15,6 +17,9 @@ export const SERVE_HELP = `Usage: mock-hal serve [options]
   --api-key KEY         the key the API accepts (default ${DEFAULT_API_KEY}, or $MOCK_HAL_API_KEY)
   --control-token TOKEN token the control API requires (or $MOCK_HAL_CONTROL_TOKEN); needed for
                         remote control when bound to a non-loopback address
+  --workers N|auto      processes serving the port (default 1); auto is one per CPU. With more
+                        than one, they share one scenario state and one journal: a scenario
+                        switch reaches every worker before the control call answers
 
 Limits (each a whole number):
 ${LIMIT_FLAGS.map(({ key, flag, what }) => `  ${`${flag} N`.padEnd(30)}${what} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
@@ -33,6 +38,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       'scenarios-dir': { type: 'string', default: DEFAULT_SCENARIOS_DIR },
       'api-key': { type: 'string' },
       'control-token': { type: 'string' },
+      workers: { type: 'string', default: '1' },
       ...Object.fromEntries(LIMIT_FLAGS.map(({ flag }) => [flag.slice(2), { type: 'string' as const }])),
     },
   });
@@ -40,25 +46,58 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   const apiKey = values['api-key'] ?? process.env.MOCK_HAL_API_KEY ?? DEFAULT_API_KEY;
   if (apiKey === '') throw new UsageError('--api-key cannot be empty');
   const controlToken = values['control-token'] ?? (process.env.MOCK_HAL_CONTROL_TOKEN || undefined);
-  const mock = await startMockHal({
-    host: values.host,
-    port,
-    scenario: values.scenario,
-    scenariosDir: values['scenarios-dir'],
-    apiKey,
-    controlToken,
-    limits: Object.fromEntries(
-      LIMIT_FLAGS.map(({ key, flag }) => [key, positiveInt((values as Record<string, unknown>)[flag.slice(2)] as string | undefined, flag, 1)]),
-    ),
-  });
-  if (!isLoopback(values.host) && controlToken === undefined) {
-    io.stderr('mock-hal: bound to a non-loopback address without --control-token: the control API answers loopback clients only\n');
-  }
-  const shownHost = values.host.includes(':') ? `[${values.host}]` : values.host;
+  const workers = workersOption(values.workers);
+  const limits: Partial<Limits> = Object.fromEntries(
+    LIMIT_FLAGS.map(({ key, flag }) => [key, positiveInt((values as Record<string, unknown>)[flag.slice(2)] as string | undefined, flag, 1)]),
+  );
+  const server = { host: values.host, port, scenariosDir: values['scenarios-dir'], apiKey, controlToken, limits, startedAt: Date.now() };
+  if (workers > 1) return serveWorkers(workers, values.scenario, server, io);
+  const mock = await startMockHal({ ...server, scenario: values.scenario });
+  warnIfRemote(values.host, controlToken, io);
   // Handlers first: a signal sent the moment the ready line appears must still stop cleanly.
   const stopped = waitForStopSignal();
-  io.stdout(`mock-hal listening on http://${shownHost}:${mock.port} (scenario: ${mock.scenario().name})\n`);
+  io.stdout(readyLine(values.host, mock.port, mock.scenario().name));
   await stopped;
   await mock.close();
   return 0;
+}
+
+/** The most --workers accepts: more processes than this is a typo, not a plan. */
+const MAX_WORKERS = 256;
+
+/** --workers: a whole number from 1, or auto for one per CPU. */
+export function workersOption(value: string): number {
+  if (value === 'auto') return availableParallelism();
+  if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_WORKERS) {
+    throw new UsageError(`--workers must be a whole number from 1 to ${MAX_WORKERS}, or auto (one per CPU, ${availableParallelism()} here), got "${value}"`);
+  }
+  return Number(value);
+}
+
+/** The line the harness and the container wait for: keep it byte-identical. */
+function readyLine(host: string, port: number, scenario: string): string {
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  return `mock-hal listening on http://${shownHost}:${port} (scenario: ${scenario})\n`;
+}
+
+function warnIfRemote(host: string, controlToken: string | undefined, io: Io): void {
+  if (!isLoopback(host) && controlToken === undefined) {
+    io.stderr('mock-hal: bound to a non-loopback address without --control-token: the control API answers loopback clients only\n');
+  }
+}
+
+/** Several processes on one port: ready once all listen; a worker that dies stops them all (exit 1). */
+async function serveWorkers(workers: number, scenarioRef: string, server: WorkerOptions, io: Io): Promise<number> {
+  // Loaded only here, so the single-process path does not load node:cluster.
+  const { startWorkerPool } = await import('../server/workers/primary.ts');
+  // Resolved once, here: every worker starts from the same scenario and the same clock.
+  const scenario = toScenario(scenarioRef, server.scenariosDir);
+  const pool = await startWorkerPool({ workers, scenario, options: server });
+  warnIfRemote(server.host, server.controlToken, io);
+  const stopped = waitForStopSignal();
+  io.stdout(readyLine(server.host, pool.port, scenario.name));
+  const failure = await Promise.race([stopped.then(() => undefined), pool.failure]);
+  if (failure !== undefined) io.stderr(`mock-hal: ${failure}\n`);
+  await pool.stop();
+  return failure === undefined ? 0 : 1;
 }

@@ -19,6 +19,22 @@ export interface ActivateOptions {
   hold?: boolean;
 }
 
+/** Everything that decides what answers: copied whole between the processes of a `--workers` server. */
+export interface EngineState {
+  scenario: Scenario;
+  startPhase: number;
+  held: boolean;
+  /** Epoch milliseconds the timeline started: shared, so every process is in the same phase. */
+  startedAt: number;
+}
+
+/** Throws a RangeError naming the phases there are when `phase` is not one of them. */
+export function checkPhase(scenario: Scenario, phase: number): void {
+  if (!Number.isInteger(phase) || phase < 0 || phase >= scenario.phases.length) {
+    throw new RangeError(`phase ${phase} does not exist in scenario "${scenario.name}"; it has phases 0..${scenario.phases.length - 1}`);
+  }
+}
+
 export class ScenarioEngine {
   private scenario: Scenario;
   private startedAt = 0;
@@ -34,13 +50,22 @@ export class ScenarioEngine {
 
   activate(scenario: Scenario, options: ActivateOptions = {}): void {
     const phase = options.phase ?? 0;
-    if (!Number.isInteger(phase) || phase < 0 || phase >= scenario.phases.length) {
-      throw new RangeError(`phase ${phase} does not exist in scenario "${scenario.name}"; it has phases 0..${scenario.phases.length - 1}`);
-    }
+    checkPhase(scenario, phase);
     this.scenario = scenario;
     this.startPhase = phase;
     this.held = options.hold ?? false;
     this.startedAt = this.now();
+  }
+
+  state(): EngineState {
+    return { scenario: this.scenario, startPhase: this.startPhase, held: this.held, startedAt: this.startedAt };
+  }
+
+  restore(state: EngineState): void {
+    this.scenario = state.scenario;
+    this.startPhase = state.startPhase;
+    this.held = state.held;
+    this.startedAt = state.startedAt;
   }
 
   active(): ActivePhase {

@@ -1,18 +1,23 @@
 // The mock HAL as a Hono app on Web-standard Request/Response: the four smoke
 // endpoints answered from the active scenario, the journal, and the control API.
 // The node server and the msw handlers both wrap this one app.
+import type { IncomingMessage } from 'node:http';
+import { finished } from 'node:stream/promises';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context, Hono } from 'hono';
 import { type CheckName, checkAtPath, describeSmokeRoutes, SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
-import { type Fault, type FaultAdapter, jsonResponse, runBehaviour } from '../answers/behaviours.ts';
-import { healthBody, indexerTestBody, MAX_PAGE_SIZE, moviePage } from '../answers/bodies.ts';
+import { type Fault, type FaultAdapter, jsonResponse, jsonTextResponse, runBehaviour } from '../answers/behaviours.ts';
+import { healthJson, indexerTestBody, MAX_PAGE_SIZE, moviePageJson } from '../answers/bodies.ts';
 import { type GraphqlInspection, inspectGraphqlBody } from '../answers/graphql.ts';
 import type { GraphqlServer } from '../answers/graphql-server.ts';
 import { ScenarioEngine } from '../scenario/scenario-engine.ts';
 import type { Scenario } from '../scenario/scenario-model.ts';
-import { apiKeyFromHeaders, DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, Redactor, secretsEqual } from './auth.ts';
-import { type ControlAccess, createControlApi } from './control-api.ts';
-import { Journal, type JournalEntry } from './journal.ts';
+import { apiKeyFromHeaders, DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, journalRedactor, secretMatcher } from './auth.ts';
+import { type ControlAccess, createControlApi, localCoordinator, type StateCoordinator } from './control-api.ts';
+import { Journal } from './journal.ts';
 import { type Limits, resolveLimits } from './limits.ts';
+import { nodeBindings } from './node-bindings.ts';
+import { BodyTooLarge, readBodyText } from './request-body.ts';
 
 export interface MockHalAppOptions {
   scenario: Scenario;
@@ -29,6 +34,10 @@ export interface MockHalAppOptions {
    */
   revealSecrets?: boolean;
   control?: ControlAccess;
+  /** When the mock started (epoch ms), which the health body's uptime counts from; now by default. */
+  startedAt?: number;
+  /** Where scenario switches and journal reads go; this app's own engine and journal by default. */
+  coordinator?: (engine: ScenarioEngine, journal: Journal) => StateCoordinator;
   /** Builds the transport's fault adapter for one request. */
   faultsFor: (c: Context) => FaultAdapter;
 }
@@ -40,38 +49,25 @@ export interface MockHalApp {
   limits: Limits;
   engine: ScenarioEngine;
   journal: Journal;
+  coordinator: StateCoordinator;
 }
 
-type Variables = { rawBody: string; fault: Fault | undefined; check: CheckName | null; graphql: GraphqlInspection | undefined };
+type Variables = {
+  rawBody: string;
+  fault: Fault | undefined;
+  graphql: GraphqlInspection | undefined;
+  /** Set when Yoga answered on the socket itself: the status it sent. */
+  sentStatus: number | undefined;
+};
 
 // Built once: the 404 answer lists the endpoints on every unknown path.
 const NOT_FOUND_ROUTES = `${describeSmokeRoutes()} and /__mock/*`;
 
-class BodyTooLarge extends Error {}
-
-async function readBodyText(request: Request, limit: number): Promise<string> {
-  // GET and HEAD carry no body; not asking for one spares building a body stream
-  // per request, which is most of the cost of a /health answer.
-  if (request.method === 'GET' || request.method === 'HEAD') return '';
-  const declared = Number(request.headers.get('content-length') ?? '0');
-  if (declared > limit) throw new BodyTooLarge();
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      throw new BodyTooLarge();
-    }
-    chunks.push(value);
-  }
-  // Invalid UTF-8 becomes U+FFFD rather than an exception: the journal keeps what it can.
-  return new TextDecoder('utf-8', { fatal: false }).decode(Buffer.concat(chunks));
-}
+/**
+ * Bodies up to this many characters go to Yoga as they are; whatwg-node counts a
+ * pre-read body's keys, one per character, so a larger one goes the Web Request way.
+ */
+const DIRECT_GRAPHQL_BODY_CHARS = 64 * 1024;
 
 function isJson(text: string): boolean {
   try {
@@ -80,6 +76,13 @@ function isJson(text: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** What the journal keeps of an inspection: the parsed document is not needed once answered. */
+function journalled(inspection: GraphqlInspection | undefined): GraphqlInspection | undefined {
+  if (!inspection?.ok) return inspection;
+  const { document: _document, ...kept } = inspection;
+  return kept as GraphqlInspection;
 }
 
 function paging(c: Context): { page: number; pageSize: number } | string {
@@ -109,28 +112,32 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const limits = resolveLimits(options.limits);
   const maxBodyBytes = limits.maxBodyBytes;
   const engine = new ScenarioEngine(options.scenario);
-  const startedAt = Date.now();
-  const journal = new Journal(limits.journalSize);
-  const redactor = options.revealSecrets ? Redactor.none : new Redactor([apiKey, ...(options.secrets ?? [])], apiKeyHeaders);
+  const startedAt = options.startedAt ?? Date.now();
+  const redactor = journalRedactor(options);
+  const journal = new Journal(limits.journalSize, redactor);
+  const isApiKey = secretMatcher(apiKey);
   let yoga: Promise<GraphqlServer> | undefined;
   const graphqlServer = () => (yoga ??= import('../answers/graphql-server.ts').then((module) => module.createGraphqlServer(startedAt)));
   const app = new Hono<{ Variables: Variables }>();
 
-  app.route('/__mock', createControlApi({ engine, journal, resolveScenario: options.resolveScenario, access: options.control ?? { token: undefined } }));
+  const coordinator = (options.coordinator ?? localCoordinator)(engine, journal);
+  app.route(
+    '/__mock',
+    createControlApi({ engine, journal, coordinator, resolveScenario: options.resolveScenario, access: options.control ?? { token: undefined } }),
+  );
 
   // Journal every request outside the control API: arrival, body, answer.
   app.use('*', async (c, next) => {
     const startedAt = performance.now();
-    const time = new Date().toISOString();
+    const arrivedAt = Date.now();
     // The phase at arrival is the one that answers, even if a hang outlives it.
     const active = engine.active();
-    const url = new URL(c.req.url);
-    c.set('check', checkAtPath(url.pathname));
     c.set('fault', undefined);
     c.set('graphql', undefined);
+    c.set('sentStatus', undefined);
     let tooLarge = false;
     try {
-      c.set('rawBody', await readBodyText(c.req.raw, maxBodyBytes));
+      c.set('rawBody', await readBodyText(c, maxBodyBytes));
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       tooLarge = true;
@@ -141,36 +148,27 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     } else {
       await next();
     }
-    const body = c.get('rawBody');
-    const graphql = c.get('graphql');
     const fault = c.get('fault');
-    const entry: Omit<JournalEntry, 'id'> = {
-      time,
+    const node = nodeBindings(c);
+    journal.add({
+      arrivedAt,
       method: c.req.method,
-      // A client may put the key anywhere: in the path, a parameter's name or its value.
-      path: redactor.text(url.pathname),
-      query: Object.fromEntries([...url.searchParams].map(([key, value]) => [redactor.text(key), redactor.text(value)])),
-      headers: redactor.headers(c.req.raw.headers),
-      body: redactor.text(body),
-      bodyIsJson: body === '' ? null : isJson(body),
-      check: c.get('check'),
+      url: c.req.url,
+      headers: node ? node.incoming.rawHeaders : c.req.raw.headers,
+      body: c.get('rawBody'),
       scenario: active.scenario.name,
       phase: active.phase.name,
-      status: fault ? null : c.res.status,
+      status: fault ? null : (c.get('sentStatus') ?? c.res.status),
       durationMs: Math.round((performance.now() - startedAt) * 100) / 100,
-    };
-    if (graphql) {
-      entry.graphql = graphql.ok
-        ? { parseable: true, operation: graphql.operation, query: redactor.text(graphql.query) }
-        : { parseable: false, operation: null, query: graphql.query === null ? null : redactor.text(graphql.query), error: redactor.text(graphql.error) };
-    }
-    if (fault) entry.fault = fault;
-    journal.add(entry);
+      completedAt: performance.timeOrigin + performance.now(),
+      ...(fault ? { fault } : {}),
+      ...(c.get('graphql') ? { graphql: journalled(c.get('graphql')) } : {}),
+    });
   });
 
   function authorised(c: Context): Response | null {
     const given = apiKeyFromHeaders(c.req.raw.headers, apiKeyHeaders);
-    if (given !== null && secretsEqual(given, apiKey)) return null;
+    if (given !== null && isApiKey(given)) return null;
     const why = given === null ? 'no API key was sent' : 'the API key is wrong';
     return jsonResponse({ error: 'Unauthorized', message: `${why}; send it in the ${apiKeyHeaders.join(' or ')} header` }, 401);
   }
@@ -190,10 +188,33 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
 
   const noInput = () => null;
 
+  /** Yoga answers: on the socket itself under node, through a Web Request otherwise. */
+  async function answerGraphql(c: Context<{ Variables: Variables }>): Promise<Response> {
+    const server = await graphqlServer();
+    const body = c.get('rawBody');
+    const node = nodeBindings(c);
+    if (node && body.length <= DIRECT_GRAPHQL_BODY_CHARS) {
+      // whatwg-node takes a body already read off the stream from `body`, as it does for Express.
+      (node.incoming as IncomingMessage & { body?: string }).body = body;
+      await server.requestListener(node.incoming, node.outgoing);
+      if (!node.outgoing.writableFinished) await finished(node.outgoing).catch(() => undefined);
+      c.set('sentStatus', node.outgoing.statusCode);
+      return RESPONSE_ALREADY_SENT;
+    }
+    const answer = await server.fetch(new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body }), {});
+    // A string body lets node-server write the answer at once instead of pumping Yoga's
+    // stream; Yoga's own Headers class is not one node-server can write, so copy it.
+    const headers: Record<string, string> = {};
+    answer.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    return new Response(await answer.text(), { status: answer.status, headers });
+  }
+
   app.on(
     SMOKE_ROUTES.health.method,
     SMOKE_ROUTES.health.path,
-    serve('health', () => jsonResponse(healthBody(startedAt)), noInput),
+    serve('health', () => jsonTextResponse(healthJson(startedAt)), noInput),
   );
 
   app.on(
@@ -203,7 +224,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
       'list_movies',
       (c) => {
         const { page, pageSize } = paging(c) as { page: number; pageSize: number };
-        return jsonResponse(moviePage(page, pageSize));
+        return jsonTextResponse(moviePageJson(page, pageSize));
       },
       (c) => {
         const result = paging(c);
@@ -235,19 +256,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     },
     serve(
       'graphql_ping',
-      async (c) => {
-        const forwarded = new Request(c.req.url, { method: 'POST', headers: c.req.raw.headers, body: c.get('rawBody') });
-        const server = await graphqlServer();
-        const answer = await server.fetch(forwarded, {});
-        // Yoga answers with a streamed body; a string body lets node-server write the
-        // whole answer at once instead of pumping a stream (a third of the latency).
-        // Yoga's own Headers class is not one node-server can write: copy it into a plain object.
-        const headers: Record<string, string> = {};
-        answer.headers.forEach((value, name) => {
-          headers[name] = value;
-        });
-        return new Response(await answer.text(), { status: answer.status, headers });
-      },
+      (c) => answerGraphql(c),
       (c) => {
         const inspection = c.get('graphql');
         if (!inspection || inspection.ok) return null;
@@ -277,5 +286,5 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     return jsonResponse({ error: 'Internal Server Error', message: `mock-hal failed: ${error.message}` }, 500);
   });
 
-  return { app: app as unknown as Hono, warmUp: () => graphqlServer().then(() => undefined), limits, engine, journal };
+  return { app: app as unknown as Hono, warmUp: () => graphqlServer().then(() => undefined), limits, engine, journal, coordinator };
 }

@@ -28,12 +28,32 @@ export function secretsEqual(given: string, expected: string): boolean {
   return timingSafeEqual(digest(given), digest(expected));
 }
 
+/** secretsEqual against a fixed secret, hashing that secret once rather than per request. */
+export function secretMatcher(expected: string): (given: string) => boolean {
+  const want = digest(expected);
+  return (given) => timingSafeEqual(digest(given), want);
+}
+
 export function apiKeyFromHeaders(headers: Headers, headerNames: readonly string[]): string | null {
   for (const name of headerNames) {
     const value = headers.get(name);
     if (value !== null && value !== '') return value;
   }
   return null;
+}
+
+export interface JournalRedactionOptions {
+  apiKey?: string;
+  apiKeyHeaders?: readonly string[];
+  secrets?: readonly string[];
+  revealSecrets?: boolean;
+}
+
+/** The journal's redaction, built alike by a single server and by the primary of a `--workers` one. */
+export function journalRedactor(options: JournalRedactionOptions): Redactor {
+  if (options.revealSecrets) return Redactor.none;
+  const apiKeyHeaders = (options.apiKeyHeaders ?? DEFAULT_API_KEY_HEADERS).map((name) => name.toLowerCase());
+  return new Redactor([options.apiKey ?? DEFAULT_API_KEY, ...(options.secrets ?? [])], apiKeyHeaders);
 }
 
 export class Redactor {

@@ -2,10 +2,10 @@
 import { type Context, Hono } from 'hono';
 import { looksLikeScenarioPath } from '../../common/hal-contract/scenario-name.ts';
 import { jsonResponse } from '../answers/behaviours.ts';
-import type { ScenarioEngine } from '../scenario/scenario-engine.ts';
+import { type ActivateOptions, checkPhase, type ScenarioEngine } from '../scenario/scenario-engine.ts';
 import { parseScenario, type Scenario, ScenarioError } from '../scenario/scenario-model.ts';
 import { secretsEqual } from './auth.ts';
-import type { Journal } from './journal.ts';
+import type { Journal, JournalEntry } from './journal.ts';
 
 export interface ControlAccess {
   /** When set, every control request must carry it (Authorization: Bearer or X-Mock-Control-Token). */
@@ -17,9 +17,37 @@ export interface ControlAccess {
   isLocal?: (c: Context) => boolean | undefined;
 }
 
+/**
+ * Where the control API's changes and journal reads go: this process alone by default,
+ * or every process of a `--workers` server, so a switch is everywhere before it answers.
+ */
+export interface StateCoordinator {
+  activate(scenario: Scenario, options: ActivateOptions): Promise<void>;
+  requests(): Promise<JournalEntry[]>;
+  /** Resolves to how many entries were cleared. */
+  clearRequests(): Promise<number>;
+}
+
+export function localCoordinator(engine: ScenarioEngine, journal: Journal): StateCoordinator {
+  return {
+    async activate(scenario, options) {
+      engine.activate(scenario, options);
+    },
+    async requests() {
+      return journal.list();
+    },
+    async clearRequests() {
+      const cleared = journal.size;
+      journal.clear();
+      return cleared;
+    },
+  };
+}
+
 export interface ControlApiOptions {
   engine: ScenarioEngine;
   journal: Journal;
+  coordinator: StateCoordinator;
   resolveScenario: (ref: string) => Scenario;
   access: ControlAccess;
 }
@@ -71,7 +99,7 @@ function parseFlag(value: string | undefined): boolean | string {
   return `query parameter "hold" must be true or false, got "${value}"`;
 }
 
-export function createControlApi({ engine, journal, resolveScenario, access }: ControlApiOptions): Hono {
+export function createControlApi({ engine, journal, coordinator, resolveScenario, access }: ControlApiOptions): Hono {
   const api = new Hono();
 
   // Readiness answers whatever the scenario says, so a wait strategy can rely on it.
@@ -125,7 +153,10 @@ export function createControlApi({ engine, journal, resolveScenario, access }: C
       } else {
         scenario = parseScenario(payload, 'PUT /__mock/scenario');
       }
-      engine.activate(scenario, { phase: phaseText === undefined ? 0 : Number(phaseText), hold });
+      const options = { phase: phaseText === undefined ? 0 : Number(phaseText), hold };
+      // Checked here, so a bad phase is a 400 before any other process hears of it.
+      checkPhase(scenario, options.phase);
+      await coordinator.activate(scenario, options);
     } catch (error) {
       if (error instanceof ScenarioError) {
         return jsonResponse({ error: byName ? 'Not Found' : 'Bad Request', message: error.message, issues: error.issues }, byName ? 404 : 400);
@@ -136,13 +167,9 @@ export function createControlApi({ engine, journal, resolveScenario, access }: C
     return jsonResponse(describe(engine));
   });
 
-  api.get('/requests', () => jsonResponse({ capacity: journal.capacity, requests: journal.list() }));
+  api.get('/requests', async () => jsonResponse({ capacity: journal.capacity, requests: await coordinator.requests() }));
 
-  api.delete('/requests', () => {
-    const cleared = journal.list().length;
-    journal.clear();
-    return jsonResponse({ cleared });
-  });
+  api.delete('/requests', async () => jsonResponse({ cleared: await coordinator.clearRequests() }));
 
   // A catch-all route rather than notFound: a mounted app's notFound is not consulted.
   api.all('*', (c) =>

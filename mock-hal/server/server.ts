@@ -8,7 +8,7 @@ import type { FaultAdapter } from '../answers/behaviours.ts';
 import type { ActivateOptions } from '../scenario/scenario-engine.ts';
 import { parseScenario, type Scenario, type ScenarioInput } from '../scenario/scenario-model.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from '../scenario/scenario-store.ts';
-import { createMockHalApp } from './app.ts';
+import { createMockHalApp, type MockHalAppOptions } from './app.ts';
 import { DEFAULT_API_KEY } from './auth.ts';
 import type { JournalEntry } from './journal.ts';
 import type { Limits } from './limits.ts';
@@ -27,6 +27,10 @@ export interface StartMockHalOptions {
   secrets?: readonly string[];
   /** Journal keys as sent (throw-away keys in differential tests only). */
   revealSecrets?: boolean;
+  /** When the mock started (epoch ms), for the health body's uptime; now by default. */
+  startedAt?: number;
+  /** Where scenario switches and journal reads go: set by a `--workers` worker, this process alone otherwise. */
+  coordinator?: MockHalAppOptions['coordinator'];
 }
 
 /** The handle both startMockHal and startMockHalContainer resolve to. */
@@ -89,7 +93,7 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
   const scenariosDir = options.scenariosDir ?? DEFAULT_SCENARIOS_DIR;
   const host = options.host ?? '127.0.0.1';
   const apiKey = options.apiKey ?? DEFAULT_API_KEY;
-  const { app, engine, journal, limits, warmUp } = createMockHalApp({
+  const { app, engine, coordinator, limits, warmUp } = createMockHalApp({
     scenario: toScenario(options.scenario ?? DEFAULT_SCENARIO, scenariosDir),
     resolveScenario: (ref) => resolveScenario(ref, scenariosDir),
     apiKey,
@@ -105,6 +109,8 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
       },
     },
     faultsFor: socketFaults,
+    ...(options.coordinator ? { coordinator: options.coordinator } : {}),
+    ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
   });
 
   const server = await new Promise<Server>((resolve, reject) => {
@@ -161,14 +167,12 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
     apiKey,
     scenario: () => engine.active().scenario,
     pendingRequests: () => pending,
-    async setScenario(scenario, activate) {
-      engine.activate(toScenario(scenario, scenariosDir), activate);
+    async setScenario(scenario, activate = {}) {
+      await coordinator.activate(toScenario(scenario, scenariosDir), activate);
     },
-    async requests() {
-      return journal.list();
-    },
+    requests: () => coordinator.requests(),
     async clearRequests() {
-      journal.clear();
+      await coordinator.clearRequests();
     },
     close() {
       closed ??= new Promise<void>((resolve) => {

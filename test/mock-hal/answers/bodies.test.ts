@@ -1,7 +1,7 @@
 // The healthy answers' bodies, shaped like the real Kavedarr service's: health's
 // uptime, the movie pages, the indexer test, and the default error body.
 import { describe, expect, it } from 'vitest';
-import { errorBody, healthBody, indexerTestBody, MAX_PAGE_SIZE, MOVIES, moviePage } from '../../../mock-hal/answers/bodies.ts';
+import { errorBody, healthBody, healthJson, indexerTestBody, MAX_PAGE_SIZE, MOVIES, moviePage, moviePageJson } from '../../../mock-hal/answers/bodies.ts';
 
 describe('healthBody', () => {
   it('reports healthy, the time asked about, and whole seconds since the start', () => {
@@ -63,5 +63,37 @@ describe('indexerTestBody and errorBody', () => {
     [404, 'Request failed'],
   ])('errorBody(%i) says %s and names the status', (status, error) => {
     expect(errorBody(status)).toEqual({ status, error, message: `mock-hal answered ${status}` });
+  });
+});
+
+describe('the serialised answers', () => {
+  it('healthJson is JSON.stringify(healthBody) at any moment', () => {
+    for (const [started, now] of [
+      [0, 0],
+      [1_000, 61_999],
+      [Date.parse('2025-09-29T16:00:00Z'), Date.parse('2026-12-01T23:59:59.999Z')],
+    ] as const) {
+      expect(healthJson(started, new Date(now))).toBe(JSON.stringify(healthBody(started, new Date(now))));
+    }
+  });
+
+  it('moviePageJson is JSON.stringify(moviePage) for every page, asked once or again', () => {
+    for (const [page, pageSize] of [
+      [1, 50],
+      [1, 2],
+      [2, 2],
+      [3, 1],
+      [9, 500],
+      [1, 2],
+    ] as const) {
+      expect(moviePageJson(page, pageSize)).toBe(JSON.stringify(moviePage(page, pageSize)));
+    }
+  });
+
+  it('moviePageJson stays right past its cache size', () => {
+    for (let pageSize = 1; pageSize <= 100; pageSize += 1) {
+      expect(JSON.parse(moviePageJson(1, pageSize))).toEqual(moviePage(1, pageSize));
+    }
+    expect(JSON.parse(moviePageJson(2, 1))).toEqual(moviePage(2, 1));
   });
 });
