@@ -1,40 +1,87 @@
-// npm run bench: mock-hal side by side with a bare node:http server and WireMock,
-// the mock's start-up and memory, and the harness's matrix and per-call cost.
-// On demand only: numbers depend on the machine, so no test asserts them.
-//
-//   npm run bench [-- --seconds 5 --rounds 2 --skip-wiremock --skip-harness]
-import { spawn, spawnSync } from 'node:child_process';
+// npm run bench: mock-hal side by side with a bare node:http server, a bare GraphQL
+// Yoga server and WireMock, the mock's start-up and memory, and the harness's matrix
+// and per-call cost. On demand only: numbers depend on the machine, so no test
+// asserts them. `npm run bench -- --help` lists the options.
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { type CallCost, hermeticCallCost, MATRIX, matrixWallTime, median } from './harness-bench.ts';
+import { BARE_YOGA, type ComparisonRow, compare, type Goal, goals, MOCK_HAL, WIREMOCK } from './goals.ts';
+import { type CallCost, hermeticCallCost, MATRIX, matrixWallTime } from './harness-bench.ts';
 import {
   captureAnswers,
-  MOCK_HAL_NODE_FLAGS,
   ROUTES,
+  type Route,
   rssBytes,
+  selectRoutes,
   startBareTarget,
+  startBareYogaTarget,
   startMockHalTarget,
   startWiremockTarget,
   type Target,
 } from './http-targets.ts';
-import { type LoadResult, load, send } from './load.ts';
+import { describe, type LoadResult, measureCell, median, send, warmUp } from './load.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CONNECTIONS = [1, 16, 64];
+
+const HELP = `Usage: npm run bench -- [options]
+
+  --seconds N          measured seconds per cell (default 4), after a 1 s warm-up
+  --rounds N           rounds per cell, the order of the targets flipping each round (default 2)
+  --routes LIST        comma list of ${ROUTES.map((route) => route.key).join(',')} (default: all)
+  --connections LIST   comma list of connection counts (default 1,16,64)
+  --workers N          pass --workers N to mock-hal serve (default: pass nothing)
+  --skip-wiremock      leave WireMock out
+  --skip-harness       leave out the hermetic call and the reference matrix
+  --skip-startup       leave out the start-up measurement
+  --skip-memory        leave out the memory measurement
+  --out FILE           where the results go (default bench/results.json)
+`;
 
 const { values } = parseArgs({
   options: {
     seconds: { type: 'string', default: '4' },
     rounds: { type: 'string', default: '2' },
+    routes: { type: 'string' },
+    connections: { type: 'string', default: '1,16,64' },
+    workers: { type: 'string' },
     'skip-wiremock': { type: 'boolean', default: false },
     'skip-harness': { type: 'boolean', default: false },
+    'skip-startup': { type: 'boolean', default: false },
+    'skip-memory': { type: 'boolean', default: false },
     out: { type: 'string', default: `${ROOT}bench/results.json` },
+    help: { type: 'boolean', short: 'h', default: false },
   },
 });
-const seconds = Number(values.seconds);
-const rounds = Number(values.rounds);
+if (values.help) {
+  process.stdout.write(HELP);
+  process.exit(0);
+}
+
+function usage(message: string): never {
+  process.stderr.write(`bench: ${message}\n\n${HELP}`);
+  process.exit(2);
+}
+
+function positiveInt(text: string, flag: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) usage(`${flag} wants a whole number >= 1, got "${text}"`);
+  return value;
+}
+
+const seconds = positiveInt(values.seconds, '--seconds');
+const rounds = positiveInt(values.rounds, '--rounds');
+const connectionCounts = values.connections.split(',').map((text) => positiveInt(text.trim(), '--connections'));
+const workers = values.workers === undefined ? null : positiveInt(values.workers, '--workers');
+// Absent, nothing is passed: the mock's own default stands, and trees without the flag still run.
+const serveArgs = workers === null ? [] : ['--workers', String(workers)];
+let routes: Route[];
+try {
+  routes = selectRoutes(values.routes);
+} catch (error) {
+  usage((error as Error).message);
+}
 
 function log(text: string): void {
   process.stderr.write(`${text}\n`);
@@ -44,21 +91,17 @@ async function startupMs(samples = 10): Promise<number> {
   const times: number[] = [];
   for (let index = 0; index < samples; index += 1) {
     const started = performance.now();
-    const child = spawn(process.execPath, [...MOCK_HAL_NODE_FLAGS, `${ROOT}mock-hal/cli.ts`, 'serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+    const target = await startMockHalTarget({ serveArgs });
     times.push(performance.now() - started);
-    await new Promise((resolve) => {
-      child.once('exit', resolve);
-      child.kill('SIGTERM');
-    });
+    await target.stop();
   }
   return Math.round(median(times));
 }
 
 async function memoryGrowth(requests = 200_000): Promise<{ requests: number; rssBeforeMb: number; rssAfterMb: number; growthMb: number }> {
-  const target = await startMockHalTarget();
+  const target = await startMockHalTarget({ serveArgs });
   try {
-    const route = ROUTES[1]!;
+    const route = ROUTES.find((candidate) => candidate.key === 'movie')!;
     await send(target, route, 5_000);
     const before = rssBytes(target.pid);
     await send(target, route, requests);
@@ -71,38 +114,33 @@ async function memoryGrowth(requests = 200_000): Promise<{ requests: number; rss
 }
 
 async function loadComparison(targets: Target[]): Promise<LoadResult[]> {
+  await warmUp(targets, routes, Math.max(...connectionCounts));
   const results: LoadResult[] = [];
-  for (const route of ROUTES) {
-    for (const connections of CONNECTIONS) {
-      const byTarget = new Map<string, LoadResult[]>();
-      for (let round = 0; round < rounds; round += 1) {
-        // Alternate the order each round so drift (thermal, other work) hits every target alike.
-        const order = round % 2 === 0 ? targets : [...targets].reverse();
-        for (const target of order) {
-          await load(target, route, connections, 1); // warm-up
-          const result = await load(target, route, connections, seconds);
-          byTarget.set(target.name, [...(byTarget.get(target.name) ?? []), result]);
-        }
-      }
-      for (const [name, samples] of byTarget) {
-        const result: LoadResult = {
-          target: name,
-          route: route.name,
-          connections,
-          requestsPerSecond: Math.round(median(samples.map((sample) => sample.requestsPerSecond))),
-          p50Ms: median(samples.map((sample) => sample.p50Ms)),
-          p99Ms: median(samples.map((sample) => sample.p99Ms)),
-          errors: samples.reduce((sum, sample) => sum + sample.errors, 0),
-          non2xx: samples.reduce((sum, sample) => sum + sample.non2xx, 0),
-        };
+  for (const route of routes) {
+    for (const connections of connectionCounts) {
+      for (const result of await measureCell(targets, route, connections, seconds, rounds)) {
         results.push(result);
-        log(
-          `  ${route.name.padEnd(18)} c=${String(connections).padStart(2)}  ${name.padEnd(14)} ${String(result.requestsPerSecond).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms`,
-        );
+        log(describe(result));
       }
     }
   }
   return results;
+}
+
+async function startTargets(wiremock: boolean): Promise<Target[]> {
+  const started: Target[] = [];
+  try {
+    const mock = await startMockHalTarget({ serveArgs });
+    started.push(mock);
+    const answers = await captureAnswers(mock.url);
+    started.push(await startBareTarget(answers));
+    if (routes.some((route) => route.key === 'graphql')) started.push(await startBareYogaTarget());
+    if (wiremock) started.push(await startWiremockTarget(answers));
+    return started;
+  } catch (error) {
+    await Promise.all(started.map((target) => target.stop()));
+    throw error;
+  }
 }
 
 function table(rows: string[][]): string {
@@ -117,8 +155,47 @@ function table(rows: string[][]): string {
     .join('\n');
 }
 
-function ratio(a: number | undefined, b: number | undefined): number | null {
-  return a === undefined || b === undefined || b === 0 ? null : Math.round((a / b) * 100) / 100;
+const fmt = (value: number | null) => (value === null ? '—' : String(value));
+
+function loadTable(comparison: ComparisonRow[]): string {
+  return table([
+    [
+      'route',
+      'conns',
+      `${MOCK_HAL} req/s`,
+      'bare req/s',
+      `${BARE_YOGA} req/s`,
+      `${WIREMOCK} req/s`,
+      'to bare',
+      'to bare Yoga',
+      `to ${WIREMOCK}`,
+      'p50 ms',
+      'p99 ms',
+      `${WIREMOCK} p99 ms`,
+    ],
+    ...comparison.map((row) => [
+      row.route,
+      String(row.connections),
+      fmt(row.mockHal),
+      fmt(row.bare),
+      fmt(row.bareYoga),
+      fmt(row.wiremock),
+      fmt(row.toBare),
+      fmt(row.toBareYoga),
+      fmt(row.toWiremock),
+      fmt(row.p50Ms),
+      fmt(row.p99Ms),
+      fmt(row.wiremockP99Ms),
+    ]),
+  ]);
+}
+
+function goalsTable(met: Record<string, Goal>): string {
+  const measured = (goal: Goal) => (goal.value === null ? '—' : goal.unit === '×' ? `${goal.value}×` : `${goal.value} ${goal.unit}`);
+  return table([
+    ['target', 'wanted', 'measured', 'met'],
+    ...Object.values(met).map((goal) => [goal.label, goal.wanted, measured(goal), goal.met === null ? 'n/a' : goal.met ? 'yes' : 'NO']),
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -127,21 +204,27 @@ async function main(): Promise<void> {
   const wiremock = !values['skip-wiremock'] && java.status === 0;
   if (!values['skip-wiremock'] && !wiremock) log('java not found: WireMock is left out (install openjdk-17-jre-headless)');
 
-  log('start-up…');
-  const startup = await startupMs();
-  log('memory after 200k requests…');
-  const memory = await memoryGrowth();
+  let startup: number | null = null;
+  if (!values['skip-startup']) {
+    log('start-up…');
+    startup = await startupMs();
+  }
+  let memory: Awaited<ReturnType<typeof memoryGrowth>> | null = null;
+  if (!values['skip-memory']) {
+    log('memory after 200k requests…');
+    memory = await memoryGrowth();
+  }
 
-  log('load…');
-  const mock = await startMockHalTarget();
-  const answers = await captureAnswers(mock.url);
-  const targets = [mock, await startBareTarget(answers), ...(wiremock ? [await startWiremockTarget(answers)] : [])];
+  log(`load (${routes.map((route) => route.key).join(',')} at ${connectionCounts.join(',')} connections)…`);
+  const targets = await startTargets(wiremock);
   let loads: LoadResult[];
   try {
     loads = await loadComparison(targets);
   } finally {
     await Promise.all(targets.map((target) => target.stop()));
   }
+  const failing = loads.filter((row) => row.errors + row.non2xx > 0);
+  for (const row of failing) log(`warning: ${row.target} ${row.route} c=${row.connections}: ${row.errors} errors, ${row.non2xx} non-2xx`);
 
   let matrix: Awaited<ReturnType<typeof matrixWallTime>> | null = null;
   let call: CallCost | null = null;
@@ -152,44 +235,19 @@ async function main(): Promise<void> {
     matrix = await matrixWallTime();
   }
 
-  const find = (target: string, route: string, connections: number) =>
-    loads.find((row) => row.target === target && row.route === route && row.connections === connections);
-  const comparison = ROUTES.flatMap((route) =>
-    CONNECTIONS.map((connections) => {
-      const own = find('mock-hal', route.name, connections);
-      const bare = find('bare node:http', route.name, connections);
-      const wm = find('WireMock', route.name, connections);
-      return {
-        route: route.name,
-        connections,
-        mockHal: own?.requestsPerSecond ?? null,
-        bare: bare?.requestsPerSecond ?? null,
-        wiremock: wm?.requestsPerSecond ?? null,
-        toBare: ratio(own?.requestsPerSecond, bare?.requestsPerSecond),
-        toWiremock: ratio(own?.requestsPerSecond, wm?.requestsPerSecond),
-        p50Ms: own?.p50Ms ?? null,
-        p99Ms: own?.p99Ms ?? null,
-      };
-    }),
-  );
-  const health64 = comparison.find((row) => row.route === 'GET /health' && row.connections === 64);
-  const graphql64 = comparison.find((row) => row.route === 'POST /graphql' && row.connections === 64);
-  const worstP99 = Math.max(...comparison.filter((row) => row.connections === 64).map((row) => row.p99Ms ?? Number.POSITIVE_INFINITY));
-  const targetsMet = {
-    healthToBare: { value: health64?.toBare ?? null, target: '>= 0.6', met: (health64?.toBare ?? 0) >= 0.6 },
-    healthToWiremock: { value: health64?.toWiremock ?? null, target: '>= 2', met: health64?.toWiremock == null ? null : health64.toWiremock >= 2 },
-    graphqlToBare: { value: graphql64?.toBare ?? null, target: '>= 0.3', met: (graphql64?.toBare ?? 0) >= 0.3 },
-    p99At64: { value: worstP99, target: '<= 15 ms', met: worstP99 <= 15 },
-    startup: { value: startup, target: '<= 300 ms', met: startup <= 300 },
-    memoryGrowth: { value: memory.growthMb, target: '<= 50 MB', met: memory.growthMb <= 50 },
-    hermeticCall: { value: call?.medianMs ?? null, target: '<= 250 ms', met: call ? call.medianMs <= 250 : null },
-    matrix: { value: matrix?.ms ?? null, target: '<= 30000 ms', met: matrix ? matrix.ms <= 30_000 : null },
-  };
+  const comparison = compare(loads, routes, connectionCounts);
+  const targetsMet = goals({
+    comparison,
+    startupMs: startup,
+    memoryGrowthMb: memory?.growthMb ?? null,
+    hermeticCallMs: call?.medianMs ?? null,
+    matrixMs: matrix?.ms ?? null,
+  });
 
   const results = {
     date: new Date().toISOString(),
     machine,
-    settings: { seconds, rounds },
+    settings: { seconds, rounds, routes: routes.map((route) => route.key), connections: connectionCounts, workers, wiremock },
     startupMs: startup,
     memory,
     loads,
@@ -200,35 +258,12 @@ async function main(): Promise<void> {
   };
   writeFileSync(values.out, `${JSON.stringify(results, null, 2)}\n`);
 
-  const fmt = (value: number | null) => (value === null ? '—' : String(value));
-  process.stdout.write(
-    `\n${table([
-      ['route', 'conns', 'mock-hal req/s', 'bare req/s', 'WireMock req/s', 'to bare', 'to WireMock', 'p50 ms', 'p99 ms'],
-      ...comparison.map((row) => [
-        row.route,
-        String(row.connections),
-        fmt(row.mockHal),
-        fmt(row.bare),
-        fmt(row.wiremock),
-        fmt(row.toBare),
-        fmt(row.toWiremock),
-        fmt(row.p50Ms),
-        fmt(row.p99Ms),
-      ]),
-    ])}\n\n${table([
-      ['target', 'wanted', 'measured', 'met'],
-      ...Object.entries(targetsMet).map(([name, entry]) => [
-        name,
-        entry.target,
-        fmt(entry.value as number | null),
-        entry.met === null ? 'n/a' : entry.met ? 'yes' : 'NO',
-      ]),
-    ])}\n`,
-  );
+  process.stdout.write(`\n${loadTable(comparison)}\n\n${goalsTable(targetsMet)}\n`);
   if (call) {
     process.stdout.write(`\nhermetic call breakdown (median of ${call.calls}): ${JSON.stringify(call.breakdown)}\n`);
   }
   if (matrix) process.stdout.write(`reference matrix: ${matrix.runs} runs in ${matrix.ms} ms (all checks held: ${matrix.ok})\n`);
+  if (failing.length > 0) process.stdout.write(`\n${failing.length} load cells had errors or non-2xx answers: a target is misconfigured\n`);
   process.stdout.write(`\nresults: ${values.out}\n`);
 }
 

@@ -9,14 +9,9 @@ import { runHarness } from '../harness/run/runner.ts';
 import type { Flow, ShimCall } from '../harness/run/types.ts';
 import { startMockHal } from '../mock-hal/index.ts';
 import { writeCargoWorkspace } from '../test/support/cargo-workspace.ts';
+import { median } from './load.ts';
 
 export const MATRIX = { flows: ['validate', 'audit', 'plan'] as Flow[], scenarios: ['healthy', 'degraded', 'timeout', 'malformed'] };
-
-export function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
-}
 
 export async function matrixWallTime(): Promise<{ ms: number; runs: number; ok: boolean }> {
   const out = mkdtempSync(join(tmpdir(), 'bench-matrix-'));

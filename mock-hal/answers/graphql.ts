@@ -78,3 +78,27 @@ export function inspectGraphqlBody(body: string, limits: GraphqlLimits = DEFAULT
   const operation = first.name ? `${first.operation} ${first.name.value}` : first.operation;
   return { ok: true, query, operation, document };
 }
+
+/** Bodies longer than this are inspected every time: a regression suite's bodies are small and repeat. */
+const CACHED_BODY_CHARS = 8 * 1024;
+const CACHED_BODIES = 512;
+
+/**
+ * inspectGraphqlBody with the answers kept per body text: suites send the same few
+ * documents again and again, and parsing each again was a tenth of a /graphql answer.
+ * An inspection depends only on the body and the limits, which are fixed per inspector.
+ */
+export function createGraphqlInspector(limits: GraphqlLimits = DEFAULT_LIMITS): (body: string) => GraphqlInspection {
+  const seen = new Map<string, GraphqlInspection>();
+  return (body) => {
+    if (body.length > CACHED_BODY_CHARS) return inspectGraphqlBody(body, limits);
+    let inspection = seen.get(body);
+    if (inspection === undefined) {
+      inspection = inspectGraphqlBody(body, limits);
+      // Oldest first out: a Map iterates in insertion order.
+      if (seen.size >= CACHED_BODIES) seen.delete(seen.keys().next().value as string);
+      seen.set(body, inspection);
+    }
+    return inspection;
+  };
+}
