@@ -54,7 +54,11 @@ describe('/graphql answers alike on the socket and in-process', () => {
 
   it('journals the status Yoga sent on the socket', async () => {
     await real.clearRequests();
-    await fetch(`${real.url}/graphql`, { method: 'POST', headers: { 'x-api-key': KEY, accept: 'text/html', ...JSON_TYPE }, body: '{"query":"query { __typename }"}' });
+    await fetch(`${real.url}/graphql`, {
+      method: 'POST',
+      headers: { 'x-api-key': KEY, accept: 'text/html', ...JSON_TYPE },
+      body: '{"query":"query { __typename }"}',
+    });
     await fetch(`${real.url}/graphql`, { method: 'POST', headers: { 'x-api-key': KEY, ...JSON_TYPE }, body: '{"query":"query { __typename }"}' });
     expect((await real.requests()).map((entry) => entry.status)).toEqual([406, 200]);
   });
