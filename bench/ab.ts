@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ROUTES, type Route, selectRoutes, startMockHalTarget, type Target } from './http-targets.ts';
-import { describe, type LoadResult, measureCell, warmUp } from './load.ts';
+import { measureAll } from './load.ts';
 
 const NEW_ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -151,16 +151,7 @@ async function main(): Promise<void> {
   const targets = [fresh, base];
 
   log(`load (${routes.map((route) => route.key).join(',')} at ${connectionCounts.join(',')} connections, ${rounds} rounds of ${seconds} s)…`);
-  await warmUp(targets, routes, Math.max(...connectionCounts));
-  const results: LoadResult[] = [];
-  for (const route of routes) {
-    for (const connections of connectionCounts) {
-      for (const result of await measureCell(targets, route, connections, seconds, rounds)) {
-        results.push(result);
-        log(describe(result));
-      }
-    }
-  }
+  const results = await measureAll(targets, { routes, connectionCounts, seconds, rounds }, log);
   await Promise.all(targets.map((target) => target.stop()));
   running.clear();
 

@@ -99,3 +99,25 @@ export function describe(result: LoadResult): string {
   const failures = result.errors + result.non2xx > 0 ? `  errors ${result.errors}  non-2xx ${result.non2xx}` : '';
   return `  ${result.route.padEnd(18)} c=${String(result.connections).padStart(2)}  ${result.target.padEnd(14)} ${String(result.requestsPerSecond).padStart(7)} req/s  p50 ${result.p50Ms} ms  p99 ${result.p99Ms} ms${failures}`;
 }
+
+export interface LoadPlan {
+  routes: Route[];
+  connectionCounts: number[];
+  seconds: number;
+  rounds: number;
+}
+
+/** Every route at every connection count, targets side by side, after one warm-up of them all. */
+export async function measureAll(targets: Target[], plan: LoadPlan, log: (line: string) => void): Promise<LoadResult[]> {
+  await warmUp(targets, plan.routes, Math.max(...plan.connectionCounts));
+  const results: LoadResult[] = [];
+  for (const route of plan.routes) {
+    for (const connections of plan.connectionCounts) {
+      for (const result of await measureCell(targets, route, connections, plan.seconds, plan.rounds)) {
+        results.push(result);
+        log(describe(result));
+      }
+    }
+  }
+  return results;
+}

@@ -16,7 +16,7 @@ import { type ControlAccess, createControlApi, localCoordinator, type StateCoord
 import { Journal } from './journal.ts';
 import { type Limits, resolveLimits } from './limits.ts';
 import { nodeBindings } from './node-bindings.ts';
-import { BodyTooLarge, readBodyText } from './request-body.ts';
+import { BodyTooLarge, isJson, readBodyText } from './request-body.ts';
 
 export interface MockHalAppOptions {
   scenario: Scenario;
@@ -67,15 +67,6 @@ const NOT_FOUND_ROUTES = `${describeSmokeRoutes()} and /__mock/*`;
  * pre-read body's keys, one per character, so a larger one goes the Web Request way.
  */
 const DIRECT_GRAPHQL_BODY_CHARS = 64 * 1024;
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Resolves once the answer is out or the connection is gone (a lighter `finished`, which costs a tenth of the answer). */
 function answered(outgoing: ServerResponse): Promise<void> {

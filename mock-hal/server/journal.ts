@@ -9,6 +9,7 @@ import { checkAtPath } from '../../common/hal-contract/routes.ts';
 import type { Fault } from '../answers/behaviours.ts';
 import type { GraphqlInspection } from '../answers/graphql.ts';
 import type { Redactor } from './auth.ts';
+import { isJson } from './request-body.ts';
 
 export interface JournalEntry {
   id: number;
@@ -59,15 +60,6 @@ export interface JournalRecord {
 
 /** Records are JSON-safe (node's raw header list, not a Headers object) when they must cross processes. */
 export type PortableJournalRecord = JournalRecord & { headers: readonly string[] };
-
-function isJson(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Node's raw list as Web Headers, the way @hono/node-server builds them, so both transports journal alike. */
 function toHeaders(received: ReceivedHeaders): Headers {

@@ -7,6 +7,15 @@ import { nodeBindings } from './node-bindings.ts';
 
 export class BodyTooLarge extends Error {}
 
+export function isJson(text: string): boolean {
+  try {
+    JSON.parse(text);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 // Invalid UTF-8 becomes U+FFFD rather than an exception: the journal keeps what it can.
 const decoder = new TextDecoder('utf-8', { fatal: false });
 

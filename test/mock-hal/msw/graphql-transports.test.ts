@@ -1,26 +1,13 @@
 // Yoga answers /graphql two ways: on the socket itself when the mock runs on node, and
 // through a Web Request in-process (msw, app.fetch) or for a body too large to hand over
 // whole. Every kind of GraphQL request must get the same answer both ways.
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMockHalHandlers } from '../../../mock-hal/msw/msw-handlers.ts';
-import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
+import { describe, expect, it } from 'vitest';
+import { useMswBesideSocket } from '../../support/msw-beside-socket.ts';
 import { describeResponse } from '../../support/smoke-requests.ts';
 
 const KEY = 'kvd_transport_key_1234';
 const BASE = 'http://hal.transport.test';
-const inProcess = createMockHalHandlers({ baseUrl: BASE, apiKey: KEY });
-const interceptor = setupServer(...inProcess.handlers);
-let real: MockHal;
-
-beforeAll(async () => {
-  interceptor.listen({ onUnhandledFrame: 'bypass' });
-  real = await startMockHal({ apiKey: KEY });
-});
-afterAll(async () => {
-  interceptor.close();
-  await real.close();
-});
+const { real } = useMswBesideSocket(KEY, BASE);
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 // Over the 64 KiB the socket path hands to Yoga whole: this one takes the Web Request path on both.
@@ -47,19 +34,19 @@ const cases: [string, Record<string, string>, unknown][] = [
 describe('/graphql answers alike on the socket and in-process', () => {
   it.each(cases)('%s', async (_label, headers, payload) => {
     const init = { method: 'POST', headers: { 'x-api-key': KEY, ...headers }, body: JSON.stringify(payload) };
-    const viaSocket = await describeResponse(await fetch(`${real.url}/graphql`, init));
+    const viaSocket = await describeResponse(await fetch(`${real().url}/graphql`, init));
     const viaMsw = await describeResponse(await fetch(`${BASE}/graphql`, init));
     expect(viaMsw).toEqual(viaSocket);
   });
 
   it('journals the status Yoga sent on the socket', async () => {
-    await real.clearRequests();
-    await fetch(`${real.url}/graphql`, {
+    await real().clearRequests();
+    await fetch(`${real().url}/graphql`, {
       method: 'POST',
       headers: { 'x-api-key': KEY, accept: 'text/html', ...JSON_TYPE },
       body: '{"query":"query { __typename }"}',
     });
-    await fetch(`${real.url}/graphql`, { method: 'POST', headers: { 'x-api-key': KEY, ...JSON_TYPE }, body: '{"query":"query { __typename }"}' });
-    expect((await real.requests()).map((entry) => entry.status)).toEqual([406, 200]);
+    await fetch(`${real().url}/graphql`, { method: 'POST', headers: { 'x-api-key': KEY, ...JSON_TYPE }, body: '{"query":"query { __typename }"}' });
+    expect((await real().requests()).map((entry) => entry.status)).toEqual([406, 200]);
   });
 });

@@ -1,28 +1,14 @@
 // The msw handlers run the same app in-process: for every shipped scenario and
 // every check, the answer matches the real server's answer.
-import { setupServer } from 'msw/node';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CHECK_NAMES } from '../../../common/hal-contract/routes.ts';
-import { createMockHalHandlers } from '../../../mock-hal/msw/msw-handlers.ts';
 import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
-import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
+import { useMswBesideSocket } from '../../support/msw-beside-socket.ts';
 import { describeResponse, smokeRequest } from '../../support/smoke-requests.ts';
 
 const KEY = 'kvd_msw_key_abcdef';
 const BASE = 'http://hal.mock.test';
-const inProcess = createMockHalHandlers({ baseUrl: BASE, apiKey: KEY });
-// Requests to the real server are not ours to intercept: let them through.
-const interceptor = setupServer(...inProcess.handlers);
-let real: MockHal;
-
-beforeAll(async () => {
-  interceptor.listen({ onUnhandledFrame: 'bypass' });
-  real = await startMockHal({ apiKey: KEY });
-});
-afterAll(async () => {
-  interceptor.close();
-  await real.close();
-});
+const { inProcess, real: server } = useMswBesideSocket(KEY, BASE);
 
 type Outcome = { status: number; contentType: string | null; body: string } | { error: string };
 
@@ -40,14 +26,14 @@ const steadyScenarios = listScenarios().scenarios.filter((scenario) => scenario.
 describe('msw handlers behave as the server does', () => {
   it.each(steadyScenarios.map((scenario) => [scenario.name]))('%s', async (name) => {
     inProcess.setScenario(name);
-    await real.setScenario(name);
-    const endpoints = real.scenario().phases[0]?.endpoints ?? {};
+    await server().setScenario(name);
+    const endpoints = server().scenario().phases[0]?.endpoints ?? {};
     for (const check of CHECK_NAMES) {
       // Only a hanging endpoint is cut short; the others get all the time a loaded machine needs.
       const waitMs = endpoints[check]?.type === 'hang' ? 300 : 15_000;
       for (const key of [KEY, null]) {
         const viaMsw = await outcome(smokeRequest(check, BASE, key, { signal: AbortSignal.timeout(waitMs) }));
-        const viaSocket = await outcome(smokeRequest(check, real.url, key, { signal: AbortSignal.timeout(waitMs) }));
+        const viaSocket = await outcome(smokeRequest(check, server().url, key, { signal: AbortSignal.timeout(waitMs) }));
         expect({ check, key, ...viaMsw }).toEqual({ check, key, ...viaSocket });
       }
     }
@@ -83,11 +69,11 @@ describe('msw handlers behave as the server does', () => {
 
   it.each(timelinePhases)('%s answers in-process as over the socket', async (_label, name, index) => {
     inProcess.setScenario(name, { phase: index, hold: true });
-    await real.setScenario(name, { phase: index, hold: true });
+    await server().setScenario(name, { phase: index, hold: true });
     for (const check of CHECK_NAMES) {
       for (const key of [KEY, null]) {
         const viaMsw = await outcome(smokeRequest(check, BASE, key, { signal: AbortSignal.timeout(15_000) }));
-        const viaSocket = await outcome(smokeRequest(check, real.url, key, { signal: AbortSignal.timeout(15_000) }));
+        const viaSocket = await outcome(smokeRequest(check, server().url, key, { signal: AbortSignal.timeout(15_000) }));
         expect({ check, key, ...viaMsw }).toEqual({ check, key, ...viaSocket });
       }
     }
