@@ -46,3 +46,25 @@ export function waitForStopSignal(): Promise<StopSignal> {
     for (const [signal, handler] of handlers) process.on(signal, handler);
   });
 }
+
+/**
+ * npx and `npm run` do not pass SIGTERM on to the command they started (npm/cli#6684), so a
+ * command killed through its launcher would live on, serving or running guardrails. Under
+ * npm (which marks its children with npm_execpath), this watches for the launcher going
+ * away (the parent changes when this process is re-parented) and then raises SIGTERM on
+ * this process: the command stops exactly as it does when signalled. A command started
+ * without npm, or one whose launcher is kept alive on purpose (nohup, setsid), is left alone.
+ * Returns a function that stops watching.
+ */
+export function stopWhenLauncherDies(env: NodeJS.ProcessEnv = process.env, intervalMs = 200): () => void {
+  if (env.npm_execpath === undefined) return () => undefined;
+  const launcher = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === launcher) return;
+    clearInterval(timer);
+    process.kill(process.pid, 'SIGTERM');
+  }, intervalMs);
+  // Watching must not keep a finished command alive.
+  timer.unref();
+  return () => clearInterval(timer);
+}

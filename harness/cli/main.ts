@@ -1,10 +1,17 @@
 #!/usr/bin/env node
 // The guardrail-harness command: turns on Node's compile cache before the heavy modules
-// load, and makes stopping the harness stop every guardrail it started, not just itself.
+// load, and makes stopping the harness (or its npx launcher) stop every guardrail it
+// started, not just itself.
 import module from 'node:module';
+import { oldNodeRefusal } from '../../common/cli/node-version.ts';
 
+const refusal = oldNodeRefusal('guardrail-harness');
+if (refusal !== null) {
+  process.stderr.write(refusal);
+  process.exit(2);
+}
 module.enableCompileCache?.();
-const [{ harnessMain }, { killAllGuardrails }, { removeAllScratch }, { exitOnStopSignal }] = await Promise.all([
+const [{ harnessMain }, { killAllGuardrails }, { removeAllScratch }, { exitOnStopSignal, stopWhenLauncherDies }] = await Promise.all([
   import('./commands.ts'),
   import('../run/guardrail-process.ts'),
   import('../run/runner.ts'),
@@ -15,4 +22,6 @@ exitOnStopSignal(() => {
   // The runs' repository copies go too; what is already in the bundle stays, complete.
   removeAllScratch();
 });
+// Launched through npx, a SIGTERM to npx does not reach us: notice npx going away instead.
+stopWhenLauncherDies();
 process.exitCode = await harnessMain(process.argv.slice(2));

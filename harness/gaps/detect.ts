@@ -1,13 +1,13 @@
 // Running the gap probes: the harness calls behind the verdicts (see model.ts), in parallel.
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { manifestCallsOf } from '../checks/manifest-path.ts';
 import { newPairId } from '../evidence/evidence.ts';
 import { rebasedWorkspaceManifest } from '../fakes/shims/cargo-workspace.ts';
 import { snapshotRepository } from '../run/repo-copy.ts';
 import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type HarnessOptions, HarnessSetupError, REFERENCE_GUARDRAILS_DIR, runHarness, SCRIPTS_DIR } from '../run/runner.ts';
+import { removeScratch, scratchDir } from '../run/scratch.ts';
 import { type Flow, type HarnessReport, STAGE_OF_FLOW } from '../run/types.ts';
 import { type FaultProbeResult, runWithFault } from './fault-probe.ts';
 import { judgeBaselineExit } from './judge-baseline.ts';
@@ -120,7 +120,8 @@ export function needsRootManifest(runs: readonly GapProbeRun[]): boolean {
  * copy that has one there (the configured workspace, rebased to the root), the HAL calls reach the API again.
  */
 async function runWithRootManifest(repo: string, options: HarnessOptions): Promise<HarnessReport> {
-  const scratch = await mkdtemp(join(tmpdir(), 'guardrail-gaps-'));
+  // In the scratch registry, so a gaps run stopped by a signal removes it too.
+  const scratch = await scratchDir('guardrail-gaps-');
   try {
     const copy = join(scratch, 'repo');
     await snapshotRepository(repo, copy);
@@ -132,6 +133,6 @@ async function runWithRootManifest(repo: string, options: HarnessOptions): Promi
     await writeFile(join(copy, 'Cargo.toml'), rootManifest);
     return await runHarness({ ...options, repo: copy, scenarios: [OFFLINE, ERROR_BODIES_SCENARIO], telemetryHal: true });
   } finally {
-    await rm(scratch, { recursive: true, force: true });
+    await removeScratch(scratch);
   }
 }

@@ -6,7 +6,15 @@
 //   keeps a busy mock's memory flat: by default V8 grows the heap by ~150 MB under load
 //   for no gain in throughput. Pass the flag yourself when running `node mock-hal/cli.ts`.
 import module from 'node:module';
+import { oldNodeRefusal } from '../../common/cli/node-version.ts';
 
+const refusal = oldNodeRefusal('mock-hal');
+if (refusal !== null) {
+  process.stderr.write(refusal);
+  process.exit(2);
+}
 module.enableCompileCache?.();
-const { mockHalMain } = await import('./commands.ts');
+const [{ mockHalMain }, { stopWhenLauncherDies }] = await Promise.all([import('./commands.ts'), import('../../common/cli/signals.ts')]);
+// Launched through npx, a SIGTERM to npx does not reach us: notice npx going away instead.
+stopWhenLauncherDies();
 process.exitCode = await mockHalMain(process.argv.slice(2));

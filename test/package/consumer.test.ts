@@ -9,51 +9,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { collect, describeRun, OLD_NODE, run, userEnv } from '../support/consumer-project.ts';
+import { isRunning, killTree, processesMentioning, processGroupAlive } from '../support/process-table.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TSC = path.join(ROOT, 'node_modules', '.bin', 'tsc');
-const NODE_DIR = path.dirname(process.execPath);
 const API_KEY = 'kvd_consumer_test_key';
-
-/** The environment of a user's shell: Node 24 first, and none of the outer `npm test`'s own settings. */
-function userEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    // npm_package_*, npm_lifecycle_* and the prefixes describe this checkout, not the temp project.
-    if (/^npm_(?!config_)|^npm_config_(local_prefix|prefix|global_prefix)$/i.test(name)) continue;
-    if (name === 'INIT_CWD' || name === 'NODE_OPTIONS') continue;
-    env[name] = value;
-  }
-  env.PATH = [NODE_DIR, process.env.PATH ?? ''].join(path.delimiter);
-  return env;
-}
-
-interface Finished {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function collect(child: ChildProcess): { out: () => string; err: () => string } {
-  let stdout = '';
-  let stderr = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  return { out: () => stdout, err: () => stderr };
-}
-
-/** Runs a command to its end (the `close` event: exited and every stream drained). */
-async function run(command: string, args: readonly string[], cwd: string): Promise<Finished> {
-  const child = spawn(command, args, { cwd, env: userEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
-  const output = collect(child);
-  const [code, signal] = (await once(child, 'close')) as [number | null, NodeJS.Signals | null];
-  return { code, signal, stdout: output.out(), stderr: output.err() };
-}
-
-function describeRun(label: string, result: Finished): string {
-  return `${label}: exit ${result.code}${result.signal ? ` (${result.signal})` : ''}\n--- stdout\n${result.stdout.slice(-4000)}\n--- stderr\n${result.stderr.slice(-4000)}`;
-}
 
 let workDir = '';
 let project = '';
@@ -99,17 +60,6 @@ async function startServe(command: string, args: readonly string[]): Promise<Ser
     }
   } catch (error) {
     if (processGroupAlive(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
-    throw error;
-  }
-}
-
-/** Whether any process of the group led by `pid` is still running. */
-function processGroupAlive(pid: number): boolean {
-  try {
-    process.kill(-pid, 0);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ESRCH') return false;
     throw error;
   }
 }
@@ -205,6 +155,91 @@ describe('installed into a fresh project', () => {
     } finally {
       if (processGroupAlive(serve.child.pid!)) process.kill(-serve.child.pid!, 'SIGKILL');
     }
+  }, 60_000);
+
+  // npx does not pass SIGTERM on to what it started (npm/cli#6684): the commands watch for
+  // their launcher going away. Only the npx process is signalled here, as `kill $!` does.
+  it('SIGTERM to the npx process alone: `npx mock-hal serve` leaves 0 processes within 3 s', async () => {
+    const serve = await startServe('npx', ['mock-hal', 'serve', '--port', '0', '--api-key', API_KEY]);
+    try {
+      await expectHealthy(serve.url);
+      const signalled = performance.now();
+      serve.child.kill('SIGTERM');
+      await expect.poll(() => processGroupAlive(serve.child.pid!), { timeout: 30_000, interval: 20 }).toBe(false);
+      const gone = Math.round(performance.now() - signalled);
+      timings['npx SIGTERM: mock-hal serve gone'] = gone;
+      expect(gone, 'ms from the SIGTERM to npx until no process of the job is left').toBeLessThanOrEqual(3_000);
+      await expect(fetch(`${serve.url}/health`, { headers: { 'x-api-key': API_KEY } })).rejects.toThrow();
+    } finally {
+      if (processGroupAlive(serve.child.pid!)) process.kill(-serve.child.pid!, 'SIGKILL');
+    }
+  }, 60_000);
+
+  it('SIGTERM to the npx process alone: `npx guardrail-harness run` mid-run leaves 0 processes within 3 s', async () => {
+    // A TMPDIR of its own marks every process the run starts (see processesMentioning).
+    const marker = await mkdtemp(path.join(tmpdir(), 'consumer-npx-run-'));
+    const child = spawn('npx', ['guardrail-harness', 'run', '--out', path.join(marker, 'evidence')], {
+      cwd: project,
+      env: { ...userEnv(), TMPDIR: marker },
+      stdio: 'ignore',
+      detached: true,
+    });
+    try {
+      // Underway: a guardrail has reached its HAL server (the npx stub the shims put on PATH).
+      await expect
+        .poll(() => processesMentioning(marker).filter((row) => /npx-shim\.[jt]s/.test(row.args)).length, { timeout: 120_000, interval: 50 })
+        .toBeGreaterThan(0);
+      const signalled = performance.now();
+      child.kill('SIGTERM');
+      await expect.poll(() => processesMentioning(marker), { timeout: 30_000, interval: 20 }).toEqual([]);
+      const gone = Math.round(performance.now() - signalled);
+      timings['npx SIGTERM: harness run gone'] = gone;
+      expect(gone, 'ms from the SIGTERM to npx until no process of the run is left').toBeLessThanOrEqual(3_000);
+      // The run's scratch folders went with it.
+      expect((await readdir(marker)).filter((name) => name !== 'evidence' && !name.startsWith('node-compile-cache'))).toEqual([]);
+    } finally {
+      for (const row of processesMentioning(marker)) process.kill(row.pid, 'SIGKILL');
+      if (processGroupAlive(child.pid!)) process.kill(-child.pid!, 'SIGKILL');
+      await rm(marker, { recursive: true, force: true });
+    }
+  }, 300_000);
+
+  it('a mock started on purpose to outlive its shell (nohup … &) keeps serving after the shell exits', async () => {
+    const log = path.join(workDir, 'nohup-serve.log');
+    const pidFile = path.join(workDir, 'nohup-serve.pid');
+    const launched = await run('bash', ['-c', `nohup npx mock-hal serve --port 0 --api-key ${API_KEY} > "${log}" 2>&1 & echo $! > "${pidFile}"`], project);
+    expect(launched.code).toBe(0);
+    const npxPid = Number(readFileSync(pidFile, 'utf8'));
+    try {
+      await expect.poll(() => existsSync(log) && READY_LINE.test(readFileSync(log, 'utf8')), { timeout: 60_000 }).toBe(true);
+      const url = READY_LINE.exec(readFileSync(log, 'utf8'))![1]!;
+      // The launching shell is gone; the mock, under its npx, still answers.
+      await expectHealthy(url);
+      expect(processGroupAlive(npxPid) || isRunning(npxPid)).toBe(true);
+    } finally {
+      killTree(npxPid);
+    }
+  }, 60_000);
+
+  it('npx under an older Node first on PATH: no EBADENGINE noise, and a clear refusal (exit 2)', async (context) => {
+    if (OLD_NODE === null) return context.skip('no Node older than 22.18 on this machine (/usr/bin/node, /usr/local/bin/node) to refuse');
+    const oldPath = [path.dirname(OLD_NODE.path), process.env.PATH ?? ''].join(path.delimiter);
+    for (const command of ['mock-hal', 'guardrail-harness']) {
+      const result = await run('npx', [command, '--help'], project, { PATH: oldPath });
+      expect(result.stderr).not.toContain('EBADENGINE');
+      expect({ code: result.code, stdout: result.stdout }).toEqual({ code: 2, stdout: '' });
+      expect(result.stderr).toContain(`${command}: needs Node 22.18.0 or newer, and this is Node ${OLD_NODE.version}`);
+    }
+  }, 60_000);
+
+  it("this repository's own npx commands print no EBADENGINE under an older Node, and run on the pinned one", async (context) => {
+    if (OLD_NODE === null) return context.skip('no Node older than 22.18 on this machine (/usr/bin/node, /usr/local/bin/node) to compare with');
+    const oldPath = [path.dirname(OLD_NODE.path), process.env.PATH ?? ''].join(path.delimiter);
+    // npm pack built dist/ here; npx puts node_modules/.bin (and the pinned node package) first on PATH.
+    const result = await run('npx', ['guardrail-harness', '--help'], ROOT, { PATH: oldPath });
+    expect(result.stderr).not.toContain('EBADENGINE');
+    expect(result.code, describeRun('npx guardrail-harness --help', result)).toBe(0);
+    expect(result.stdout).toMatch(/^guardrail-harness: /);
   }, 60_000);
 
   it('the installed mock-hal bin, run directly, exits 0 on SIGTERM', async () => {

@@ -11,38 +11,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runs, SEED } from '../../support/fuzz-config.ts';
 import { NODE, ROOT } from '../../support/mcp.ts';
+import { processesMentioning } from '../../support/process-table.ts';
 
 const RUNS = { kills: runs(8), controlKills: runs(8) } as const;
-
-interface ProcessRow {
-  pid: number;
-  state: string;
-  args: string;
-}
-
-/**
- * Every live (not zombie) process whose command line or environment mentions
- * `marker`. The harness's temp folders, and so the marker, reach every process it
- * starts: the scripts run from there, the shims sit there (on PATH, which even the
- * MCP server's trimmed environment keeps), and TMPDIR points there.
- */
-function processesMentioning(marker: string): ProcessRow[] {
-  const rows: ProcessRow[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-      if (state === 'Z') continue;
-      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replaceAll('\0', ' ').trim();
-      const environ = readFileSync(`/proc/${entry}/environ`, 'utf8');
-      if (args.includes(marker) || environ.includes(marker)) rows.push({ pid: Number(entry), state, args });
-    } catch {
-      // Gone while we looked, or not ours to read.
-    }
-  }
-  return rows;
-}
 
 function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   return new Promise((resolve) => {
