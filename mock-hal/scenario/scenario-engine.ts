@@ -35,6 +35,11 @@ export function checkPhase(scenario: Scenario, phase: number): void {
   }
 }
 
+/** What a phase answers for a check: an endpoint it does not name answers healthily. */
+export function behaviourIn(phase: Phase, check: CheckName): Behaviour {
+  return phase.endpoints[check] ?? { type: 'ok' };
+}
+
 export class ScenarioEngine {
   private scenario: Scenario;
   private startedAt = 0;
@@ -92,6 +97,6 @@ export class ScenarioEngine {
 
   behaviourFor(check: CheckName): { behaviour: Behaviour; active: ActivePhase } {
     const active = this.active();
-    return { behaviour: active.phase.endpoints[check] ?? { type: 'ok' }, active };
+    return { behaviour: behaviourIn(active.phase, check), active };
   }
 }

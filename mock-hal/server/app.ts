@@ -9,8 +9,8 @@ import { type Fault, type FaultAdapter, jsonResponse, jsonTextResponse, runBehav
 import { healthJson, indexerTestBody, MAX_PAGE_SIZE, moviePageJson } from '../answers/bodies.ts';
 import { createGraphqlInspector, type GraphqlInspection } from '../answers/graphql.ts';
 import type { GraphqlServer } from '../answers/graphql-server.ts';
-import { ScenarioEngine } from '../scenario/scenario-engine.ts';
-import type { Scenario } from '../scenario/scenario-model.ts';
+import { behaviourIn, ScenarioEngine } from '../scenario/scenario-engine.ts';
+import type { Phase, Scenario } from '../scenario/scenario-model.ts';
 import { apiKeyFromHeaders, DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, journalRedactor, secretMatcher } from './auth.ts';
 import { type ControlAccess, createControlApi, localCoordinator, type StateCoordinator } from './control-api.ts';
 import { Journal } from './journal.ts';
@@ -52,6 +52,8 @@ export interface MockHalApp {
 }
 
 type Variables = {
+  /** The scenario phase when the request arrived: it answers, and the journal names it. */
+  phase: Phase;
   rawBody: string;
   fault: Fault | undefined;
   graphql: GraphqlInspection | undefined;
@@ -136,6 +138,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     const arrivedAt = Date.now();
     // The phase at arrival is the one that answers, even if a hang outlives it.
     const active = engine.active();
+    c.set('phase', active.phase);
     c.set('fault', undefined);
     c.set('graphql', undefined);
     c.set('sentStatus', undefined);
@@ -179,8 +182,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
 
   function serve(check: CheckName, ok: (c: Context) => Response | Promise<Response>, validate: (c: Context) => Response | null) {
     return async (c: Context<{ Variables: Variables }>) => {
-      const { behaviour } = engine.behaviourFor(check);
-      return runBehaviour(behaviour, {
+      return runBehaviour(behaviourIn(c.get('phase'), check), {
         check,
         faults: options.faultsFor(c),
         ok: () => ok(c),

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { collect, describeRun, OLD_NODE, run, userEnv } from '../support/consumer-project.ts';
-import { isRunning, killTree, processesMentioning, processGroupAlive } from '../support/process-table.ts';
+import { isAlive, killTree, processesMentioning, processGroupAlive } from '../support/process-table.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const TSC = path.join(ROOT, 'node_modules', '.bin', 'tsc');
@@ -215,7 +215,7 @@ describe('installed into a fresh project', () => {
       const url = READY_LINE.exec(readFileSync(log, 'utf8'))![1]!;
       // The launching shell is gone; the mock, under its npx, still answers.
       await expectHealthy(url);
-      expect(processGroupAlive(npxPid) || isRunning(npxPid)).toBe(true);
+      expect(processGroupAlive(npxPid) || isAlive(npxPid)).toBe(true);
     } finally {
       killTree(npxPid);
     }

@@ -31,13 +31,25 @@ export function processesMentioning(marker: string): ProcessRow[] {
   return rows;
 }
 
-export function isRunning(pid: number): boolean {
+/** Running, as opposed to gone or a zombie (orphans here may wait a while for init to reap them). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
   }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The parent of `pid`, from /proc/<pid>/stat (ppid is the second field after the name). */
+export function parentPid(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
 }
 
 /** Whether any process of the group led by `pid` is still running. */
@@ -51,22 +63,22 @@ export function processGroupAlive(pid: number): boolean {
   }
 }
 
-function childrenOf(pid: number): number[] {
+/** The processes whose parent is `pid`, lowest pid first. */
+export function childPids(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1] === String(pid)) children.push(Number(entry));
+      if (parentPid(Number(entry)) === pid) children.push(Number(entry));
     } catch {
       // Gone while we looked.
     }
   }
-  return children;
+  return children.sort((a, b) => a - b);
 }
 
 /** SIGKILL to `pid` and every process below it: clean-up for a test that failed half-way. */
 export function killTree(pid: number): void {
-  for (const child of childrenOf(pid)) killTree(child);
-  if (isRunning(pid)) process.kill(pid, 'SIGKILL');
+  for (const child of childPids(pid)) killTree(child);
+  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
 }

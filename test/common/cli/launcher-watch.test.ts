@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { isAlive, parentPid } from '../../support/process-table.ts';
 
 const SIGNALS = fileURLToPath(new URL('../../../common/cli/signals.ts', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'launcher-watch-'));
@@ -22,15 +23,6 @@ stopWhenLauncherDies();
 writeFileSync(out + '.pid', String(process.pid));
 setInterval(() => undefined, 1000);
 `;
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** A bash launcher that runs the watched node process as its child (not exec'd) and waits. */
 async function launch(name: string, env: NodeJS.ProcessEnv): Promise<{ launcherPid: number; pid: number; out: string }> {
@@ -55,7 +47,7 @@ describe('stopWhenLauncherDies', () => {
     const { launcherPid, pid, out } = await launch('plain', { PATH: process.env.PATH });
     process.kill(launcherPid, 'SIGKILL');
     // Re-parented, and still running: give the watch (had there been one) many rounds.
-    await expect.poll(() => readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ')[1]).not.toBe(String(launcherPid));
+    await expect.poll(() => parentPid(pid)).not.toBe(launcherPid);
     const stillThere = await new Promise<boolean>((resolve) => setTimeout(() => resolve(isAlive(pid)), 1_000));
     expect(stillThere).toBe(true);
     expect(existsSync(`${out}.stopped`)).toBe(false);

@@ -6,7 +6,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
-import { API_KEY, cleanEnv, isAlive, NODE, parseResult, ROOT, run, tempDir } from '../../support/mcp.ts';
+import { API_KEY, cleanEnv, NODE, parseResult, ROOT, run, tempDir } from '../../support/mcp.ts';
+import { isAlive } from '../../support/process-table.ts';
 
 const CLI = path.join(ROOT, 'harness', 'cli', 'main.ts');
 const FLAGS = '--tool NAME --args JSON --timeout SECS --env KEY=VALUE -- SERVER...';

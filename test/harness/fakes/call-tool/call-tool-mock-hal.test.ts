@@ -3,8 +3,9 @@
 // the server and all it started killed.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { API_KEY, cleanEnv, closedPort, HAL_SERVER, isAlive, NODE, parseResult, runCallTool } from '../../../support/mcp.ts';
+import { API_KEY, cleanEnv, closedPort, HAL_SERVER, NODE, parseResult, runCallTool } from '../../../support/mcp.ts';
 import { useMockHal } from '../../../support/mock-hal.ts';
+import { isAlive } from '../../../support/process-table.ts';
 import { expectFailure, HAL, useCallToolScratch } from './call-tool-fixtures.ts';
 
 const { scratchFile } = useCallToolScratch();

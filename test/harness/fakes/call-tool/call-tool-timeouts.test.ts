@@ -11,7 +11,8 @@ import { describe, expect, it } from 'vitest';
 import { callToolMain } from '../../../../harness/fakes/call-tool/call-tool.ts';
 import { CALL_TOOL_TIMEOUT_ENV } from '../../../../harness/fakes/call-tool/call-tool-args.ts';
 import { COMPILE_CACHE_DIR } from '../../../../harness/fakes/shims/hermetic.ts';
-import { CALL_TOOL, capture, cleanEnv, isAlive, NODE, parseResult, runCallTool } from '../../../support/mcp.ts';
+import { CALL_TOOL, capture, cleanEnv, NODE, parseResult, runCallTool } from '../../../support/mcp.ts';
+import { isAlive } from '../../../support/process-table.ts';
 import { expectFailure, useCallToolScratch } from './call-tool-fixtures.ts';
 
 const { scratchFile, shServer } = useCallToolScratch();

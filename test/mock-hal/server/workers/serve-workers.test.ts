@@ -4,7 +4,8 @@
 // so both workers serve every batch: a stale worker would show.
 import { Agent } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { childPids, connectionOwner, READY_LINE, type Served, send, serveCli, stopServed } from './workers-process.ts';
+import { childPids } from '../../../support/process-table.ts';
+import { connectionOwner, READY_LINE, type Served, send, serveCli, stopServed } from './workers-process.ts';
 
 const API_KEY = 'kvd_workers_test';
 const KEYED = { 'x-api-key': API_KEY };

@@ -3,7 +3,8 @@
 import { request } from 'node:http';
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { childPids, connectionOwner, READY_LINE, runCli, running, type Served, send, serveCli, stopServed, waitFor } from './workers-process.ts';
+import { childPids, isAlive } from '../../../support/process-table.ts';
+import { connectionOwner, READY_LINE, runCli, type Served, send, serveCli, stopServed, waitFor } from './workers-process.ts';
 
 async function serveTwo(...more: string[]): Promise<{ served: Served; workers: number[] }> {
   const served = await serveCli(['--port', '0', '--workers', '2', '--api-key', 'K', ...more]);
@@ -46,7 +47,7 @@ describe('mock-hal serve --workers: processes', () => {
     expect((await send(`${served.url}/health`)).status).toBe(503);
     served.child.kill(signal);
     expect(await served.exited).toEqual({ code: 0, signal: null });
-    for (const pid of workers) await waitFor(`worker ${pid} to exit`, () => !running(pid));
+    for (const pid of workers) await waitFor(`worker ${pid} to exit`, () => !isAlive(pid));
     expect(served.stderr()).toBe('');
     await expect(send(`${served.url}/health`)).rejects.toThrow();
   });
@@ -57,14 +58,14 @@ describe('mock-hal serve --workers: processes', () => {
     process.kill(victim, 'SIGKILL');
     expect(await served.exited).toEqual({ code: 1, signal: null });
     expect(served.stderr()).toMatch(new RegExp(`^mock-hal: worker \\d+ \\(pid ${victim}\\) exited unexpectedly \\(killed by SIGKILL\\); stopping`));
-    await waitFor(`worker ${other} to exit`, () => !running(other));
+    await waitFor(`worker ${other} to exit`, () => !isAlive(other));
   });
 
   it('a primary that dies: its workers exit on their own', async () => {
     const { served, workers } = await serveTwo();
     served.child.kill('SIGKILL');
     await served.exited;
-    for (const pid of workers) await waitFor(`worker ${pid} to exit`, () => !running(pid));
+    for (const pid of workers) await waitFor(`worker ${pid} to exit`, () => !isAlive(pid));
   });
 
   it('a busy port: exit 2 with the usual message, and no worker left', async () => {
@@ -103,6 +104,6 @@ describe('mock-hal serve --workers: processes', () => {
     served.child.kill('SIGTERM');
     expect(await served.exited).toEqual({ code: 0, signal: null });
     expect((await Promise.all(hanging)).map((error) => error.message)).toEqual(Array(4).fill('socket hang up'));
-    for (const pid of workers) await waitFor(`worker ${pid} to exit`, () => !running(pid));
+    for (const pid of workers) await waitFor(`worker ${pid} to exit`, () => !isAlive(pid));
   });
 });

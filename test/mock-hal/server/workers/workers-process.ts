@@ -66,38 +66,6 @@ export async function stopServed(served: Served | undefined): Promise<Exit | und
   return served.exited;
 }
 
-/** The processes whose parent is `pid`, from /proc/<n>/stat (ppid is the second field after the name). */
-export function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue;
-    }
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[1]) === pid) children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
-}
-
-/** Whether `pid` still runs: an exited process waiting to be reaped (a zombie) does not. */
-export function running(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
-}
-
 /** Polls until `done()`; fails only when `boundMs` passes first. */
 export async function waitFor(what: string, done: () => boolean, boundMs = 20_000): Promise<void> {
   const deadline = Date.now() + boundMs;
