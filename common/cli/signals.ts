@@ -56,7 +56,7 @@ export function waitForStopSignal(): Promise<StopSignal> {
  * without npm, or one whose launcher is kept alive on purpose (nohup, setsid), is left alone.
  * Returns a function that stops watching.
  */
-export function stopWhenLauncherDies(env: NodeJS.ProcessEnv = process.env, intervalMs = 200): () => void {
+export function stopWhenLauncherDies(env: NodeJS.ProcessEnv = process.env, intervalMs = 100): () => void {
   if (env.npm_execpath === undefined) return () => undefined;
   const launcher = process.ppid;
   const timer = setInterval(() => {
