@@ -76,7 +76,14 @@ function outcomes(behaviour: Behaviour | undefined): Outcome[] {
     case 'reset':
       return ['reset'];
     case 'delay':
-      return behaviour.ms >= CLIENT_TIMEOUT_MS ? ['timeout'] : [...outcomes(behaviour.then), 'timeout'];
+      return behaviour.ms + (behaviour.jitter ?? 0) >= CLIENT_TIMEOUT_MS ? ['timeout'] : [...outcomes(behaviour.then), 'timeout'];
+    // Any branch may answer; the soak only asks that every answer is one of them.
+    case 'flaky':
+      return [...outcomes(behaviour.fail), ...outcomes(behaviour.otherwise)];
+    case 'sequence':
+      return [...behaviour.steps.flatMap((step) => outcomes(step)), ...(behaviour.then ? outcomes(behaviour.then) : [])];
+    case 'forward':
+      return [502];
   }
 }
 

@@ -22,6 +22,8 @@ export interface BehaviourContext {
   /** Auth and input checks; a Response here answers instead of the behaviour. */
   gate(): Response | null;
   onFault(fault: Fault): void;
+  /** The real API's answer: mock-hal proxy passes the request on; a plain mock says it cannot. */
+  forward(): Promise<Response>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -83,6 +85,12 @@ export async function runBehaviour(behaviour: Behaviour, ctx: BehaviourContext):
       }
       return runBehaviour(behaviour.then, ctx);
     }
+    // The real API checks its own keys: the proxy passes them on unjudged.
+    case 'forward':
+      return ctx.forward();
+    case 'flaky':
+    case 'sequence':
+      throw new Error(`a ${behaviour.type} behaviour reached runBehaviour undecided; pass it through resolveChoices first`);
     default:
       break;
   }

@@ -29,7 +29,7 @@ export function failureReason(answer: RecordedAnswer): string | null {
 }
 
 /** fetch hides the useful part (ECONNREFUSED and the like) in `cause`. */
-function errorText(error: unknown): string {
+export function fetchErrorText(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const cause = error.cause as (Error & { code?: unknown }) | undefined;
   if (cause instanceof Error && cause.message && cause.message !== error.message) {
@@ -45,5 +45,5 @@ function isTimeout(error: unknown): boolean {
 /** The answer for a request that got none: a hang when our timeout fired, else a failed connection. */
 export function unanswered(check: CheckName, error: unknown, latencyMs: number, timeoutMs: number, secrets: Iterable<string>): RecordedAnswer {
   if (isTimeout(error)) return { check, kind: 'hang', latencyMs, error: `timed out after ${timeoutMs} ms` };
-  return { check, kind: 'reset', latencyMs, error: redact(errorText(error), secrets) };
+  return { check, kind: 'reset', latencyMs, error: redact(fetchErrorText(error), secrets) };
 }

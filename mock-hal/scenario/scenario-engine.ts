@@ -1,6 +1,7 @@
 // Which behaviour answers right now: the active scenario and, for a timeline,
 // which phase the clock is in. Like WireMock's scenario state, but driven by time.
 import type { CheckName } from '../../common/hal-contract/routes.ts';
+import { type Resolved, resolveChoices } from './choices.ts';
 import type { Behaviour, Phase, Scenario } from './scenario-model.ts';
 
 export interface ActivePhase {
@@ -35,9 +36,11 @@ export function checkPhase(scenario: Scenario, phase: number): void {
   }
 }
 
-/** What a phase answers for a check: an endpoint it does not name answers healthily. */
-export function behaviourIn(phase: Phase, check: CheckName): Behaviour {
-  return phase.endpoints[check] ?? { type: 'ok' };
+const OK: Behaviour = { type: 'ok' };
+
+/** What a phase answers for a check: an endpoint it does not name gets `fallback` (the healthy answer unless a proxy forwards it). */
+export function behaviourIn(phase: Phase, check: CheckName, fallback: Behaviour = OK): Behaviour {
+  return phase.endpoints[check] ?? fallback;
 }
 
 export class ScenarioEngine {
@@ -45,6 +48,8 @@ export class ScenarioEngine {
   private startedAt = 0;
   private startPhase = 0;
   private held = false;
+  /** Requests each deciding node (flaky, sequence, jittered delay) has seen since the scenario was activated. */
+  private readonly decided = new Map<string, number>();
   private readonly now: () => number;
 
   constructor(scenario: Scenario, now: () => number = Date.now) {
@@ -60,6 +65,7 @@ export class ScenarioEngine {
     this.startPhase = phase;
     this.held = options.hold ?? false;
     this.startedAt = this.now();
+    this.decided.clear();
   }
 
   state(): EngineState {
@@ -71,6 +77,18 @@ export class ScenarioEngine {
     this.startPhase = state.startPhase;
     this.held = state.held;
     this.startedAt = state.startedAt;
+    this.decided.clear();
+  }
+
+  /**
+   * How many requests the deciding node at `key` has seen before this one (0 for the first),
+   * counting this one. Counts start over whenever a scenario is activated, so a seeded
+   * scenario answers the same sequence every time it is switched to.
+   */
+  countRequest(key: string): number {
+    const seen = this.decided.get(key) ?? 0;
+    this.decided.set(key, seen + 1);
+    return seen;
   }
 
   active(): ActivePhase {
@@ -98,5 +116,10 @@ export class ScenarioEngine {
   behaviourFor(check: CheckName): { behaviour: Behaviour; active: ActivePhase } {
     const active = this.active();
     return { behaviour: behaviourIn(active.phase, check), active };
+  }
+
+  /** The plain behaviour this request to `check` gets in the phase `active`, every per-request decision made. */
+  decide(active: Pick<ActivePhase, 'phase' | 'index'>, check: CheckName, fallback: Behaviour = OK): Resolved {
+    return resolveChoices(behaviourIn(active.phase, check, fallback), fallback, (path) => this.countRequest(`${active.index}/${check}/${path}`));
   }
 }

@@ -4,97 +4,9 @@
 import { z } from 'zod';
 import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
 import { SCENARIO_NAME_PATTERN, SCENARIO_NAME_RULE } from '../../common/hal-contract/scenario-name.ts';
+import { type Behaviour, behaviourSchema } from './behaviour-model.ts';
 
-// Web-standard Response cannot carry 1xx statuses, so neither can a scenario.
-const httpStatus = z.int().min(200).max(599);
-// Names and values a Web-standard Headers object accepts, checked up front so a
-// bad header is a scenario error rather than a failure mid-request.
-const headerValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'header values are printable Latin-1 text with no CR, LF or NUL');
-// The server frames each answer itself; a scenario's own length or encoding would break the HTTP stream.
-const FRAMING_HEADERS = new Set(['content-length', 'transfer-encoding', 'connection', 'keep-alive', 'upgrade', 'te', 'trailer']);
-const headerMap = z
-  .record(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'header names are HTTP tokens (letters, digits, - and a few symbols)'), headerValue)
-  .superRefine((headers, ctx) => {
-    for (const name of Object.keys(headers)) {
-      if (FRAMING_HEADERS.has(name.toLowerCase())) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [name],
-          message: 'leave out Content-Length, Transfer-Encoding, Connection and other framing headers; the mock sets them',
-        });
-      }
-    }
-  });
-
-export type Behaviour =
-  | { type: 'ok' }
-  | { type: 'status'; status: number; body?: unknown; headers?: Record<string, string> }
-  | { type: 'empty'; status?: number; contentType?: string }
-  | { type: 'malformed'; variant: 'truncated-json' | 'html' | 'wrong-content-type'; status?: number }
-  | { type: 'delay'; ms: number; then: Behaviour }
-  | { type: 'hang' }
-  | { type: 'reset' }
-  | { type: 'graphql-errors'; errors: { message: string; extensions?: Record<string, unknown> }[]; status?: number }
-  | { type: 'raw'; status: number; headers?: Record<string, string>; body: string };
-
-export const behaviourSchema: z.ZodType<Behaviour> = z.lazy(() =>
-  z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('ok') }).describe('Answer like the healthy real service.'),
-    z
-      .strictObject({
-        type: z.literal('status'),
-        status: httpStatus,
-        body: z.unknown().optional(),
-        headers: headerMap.optional(),
-      })
-      .describe('Answer with this HTTP status and JSON body.'),
-    z
-      .strictObject({
-        type: z.literal('empty'),
-        status: httpStatus.optional(),
-        contentType: headerValue.optional(),
-      })
-      .describe('Answer with no body (status defaults to 200, no content-type unless given).'),
-    z
-      .strictObject({
-        type: z.literal('malformed'),
-        variant: z.enum(['truncated-json', 'html', 'wrong-content-type']),
-        status: httpStatus.optional(),
-      })
-      .describe('Answer with a broken body: cut JSON, an HTML error page, or a non-JSON content type.'),
-    z
-      .strictObject({
-        type: z.literal('delay'),
-        ms: z.int().min(0).max(600_000),
-        then: behaviourSchema,
-      })
-      .describe('Wait this many milliseconds, then behave as `then`.'),
-    z.strictObject({ type: z.literal('hang') }).describe('Never answer; the socket is freed when the client leaves.'),
-    z.strictObject({ type: z.literal('reset') }).describe('Destroy the connection without an answer.'),
-    z
-      .strictObject({
-        type: z.literal('graphql-errors'),
-        errors: z
-          .array(
-            z.strictObject({
-              message: z.string(),
-              extensions: z.record(z.string(), z.unknown()).optional(),
-            }),
-          )
-          .min(1),
-        status: httpStatus.optional(),
-      })
-      .describe('GraphQL only: {"data":null,"errors":[...]} with this status (default 200).'),
-    z
-      .strictObject({
-        type: z.literal('raw'),
-        status: httpStatus,
-        headers: headerMap.optional(),
-        body: z.string(),
-      })
-      .describe('Answer with exactly this status, headers and body text (used by recordings).'),
-  ]),
-);
+export { type Behaviour, behaviourSchema, type ChoiceBehaviour, hasChoice, usesForward } from './behaviour-model.ts';
 
 export const endpointsSchema = z
   .strictObject(

@@ -4,15 +4,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context, Hono } from 'hono';
+import { checkFailure } from '../../common/hal-contract/check-outcome.ts';
 import { type CheckName, checkAtPath, describeSmokeRoutes, SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
 import { type Fault, type FaultAdapter, jsonResponse, jsonTextResponse, runBehaviour } from '../answers/behaviours.ts';
 import { healthJson, indexerTestBody, MAX_PAGE_SIZE, moviePageJson } from '../answers/bodies.ts';
 import { createGraphqlInspector, type GraphqlInspection } from '../answers/graphql.ts';
 import type { GraphqlServer } from '../answers/graphql-server.ts';
-import { behaviourIn, ScenarioEngine } from '../scenario/scenario-engine.ts';
-import type { Phase, Scenario } from '../scenario/scenario-model.ts';
+import type { Choice } from '../scenario/choices.ts';
+import { type ActivePhase, ScenarioEngine } from '../scenario/scenario-engine.ts';
+import type { Behaviour, Scenario } from '../scenario/scenario-model.ts';
 import { apiKeyFromHeaders, DEFAULT_API_KEY, DEFAULT_API_KEY_HEADERS, journalRedactor, secretMatcher } from './auth.ts';
 import { type ControlAccess, createControlApi, localCoordinator, type StateCoordinator } from './control-api.ts';
+import { forwardRequest, type Upstream } from './forward.ts';
 import { Journal } from './journal.ts';
 import { type Limits, resolveLimits } from './limits.ts';
 import { nodeBindings } from './node-bindings.ts';
@@ -39,6 +42,11 @@ export interface MockHalAppOptions {
   coordinator?: (engine: ScenarioEngine, journal: Journal) => StateCoordinator;
   /** Builds the transport's fault adapter for one request. */
   faultsFor: (c: Context) => FaultAdapter;
+  /**
+   * mock-hal proxy: the real API. Every request the scenario gives no other behaviour is
+   * forwarded to it, keys are the API's to judge, and each key a client sends is hidden in the journal.
+   */
+  upstream?: Upstream;
 }
 
 export interface MockHalApp {
@@ -53,7 +61,13 @@ export interface MockHalApp {
 
 type Variables = {
   /** The scenario phase when the request arrived: it answers, and the journal names it. */
-  phase: Phase;
+  active: ActivePhase;
+  /** The per-request decisions (flaky, sequence, jitter) that picked the answer. */
+  choices: Choice[] | undefined;
+  /** Why a correct guardrail counts the answer as a failed check (null: passed); set where the answer's body had to be read. */
+  failure: string | null | undefined;
+  /** Why the API behind a proxy gave no answer. */
+  upstreamError: string | undefined;
   rawBody: string;
   fault: Fault | undefined;
   graphql: GraphqlInspection | undefined;
@@ -81,6 +95,16 @@ function answered(outgoing: ServerResponse): Promise<void> {
     outgoing.once('finish', done);
     outgoing.once('close', done);
   });
+}
+
+/**
+ * Whether judging the answer needs its body: everything but the healthy answer, whose body
+ * is right by construction (a gate's refusal is judged by its status alone).
+ */
+function bodyDecides(behaviour: Behaviour): boolean {
+  let leaf = behaviour;
+  while (leaf.type === 'delay') leaf = leaf.then;
+  return leaf.type !== 'ok';
 }
 
 /** What the journal keeps of an inspection: the parsed document is not needed once answered. */
@@ -122,6 +146,14 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const journal = new Journal(limits.journalSize, redactor);
   const isApiKey = secretMatcher(apiKey);
   const inspectGraphql = createGraphqlInspector(limits);
+  const upstream = options.upstream;
+  const fallback: Behaviour = upstream ? { type: 'forward' } : { type: 'ok' };
+  const learnKeys = (headers: Headers) => {
+    for (const name of apiKeyHeaders) {
+      const key = headers.get(name);
+      if (key !== null) redactor.learn(key);
+    }
+  };
   let yoga: Promise<GraphqlServer> | undefined;
   const graphqlServer = () => (yoga ??= import('../answers/graphql-server.ts').then((module) => module.createGraphqlServer(startedAt)));
   const app = new Hono<{ Variables: Variables }>();
@@ -138,7 +170,10 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     const arrivedAt = Date.now();
     // The phase at arrival is the one that answers, even if a hang outlives it.
     const active = engine.active();
-    c.set('phase', active.phase);
+    c.set('active', active);
+    c.set('choices', undefined);
+    c.set('failure', undefined);
+    c.set('upstreamError', undefined);
     c.set('fault', undefined);
     c.set('graphql', undefined);
     c.set('sentStatus', undefined);
@@ -157,6 +192,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     }
     const fault = c.get('fault');
     const node = nodeBindings(c);
+    if (upstream) learnKeys(c.req.raw.headers);
     journal.add({
       arrivedAt,
       method: c.req.method,
@@ -170,6 +206,9 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
       completedAt: performance.timeOrigin + performance.now(),
       ...(fault ? { fault } : {}),
       ...(c.get('graphql') ? { graphql: journalled(c.get('graphql')) } : {}),
+      ...(c.get('choices') ? { choices: c.get('choices') } : {}),
+      ...(c.get('failure') !== undefined ? { failure: c.get('failure') } : {}),
+      ...(c.get('upstreamError') !== undefined ? { upstreamError: c.get('upstreamError') } : {}),
     });
   });
 
@@ -180,15 +219,46 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     return jsonResponse({ error: 'Unauthorized', message: `${why}; send it in the ${apiKeyHeaders.join(' or ')} header` }, 401);
   }
 
+  /** Passes the request to the API behind the proxy; without one, says the scenario needs one. */
+  async function forward(c: Context<{ Variables: Variables }>, faults: FaultAdapter): Promise<Response> {
+    if (!upstream) {
+      const message =
+        'the scenario says "forward", but this mock has no API behind it; run it with mock-hal proxy --target URL, or give the endpoint another behaviour';
+      return jsonResponse({ error: 'Bad Gateway', message }, 502);
+    }
+    const url = new URL(c.req.url);
+    const forwarded = await forwardRequest(upstream, {
+      method: c.req.method,
+      pathAndQuery: `${url.pathname}${url.search}`,
+      headers: c.req.raw.headers,
+      body: c.get('rawBody'),
+      clientGone: faults.clientGone(),
+    });
+    if (forwarded.kind === 'answer') return forwarded.response;
+    // The client gets what the API gave: no answer.
+    c.set('fault', forwarded.clientLeft ? 'client-gone' : 'reset');
+    c.set('upstreamError', forwarded.error);
+    return faults.reset();
+  }
+
   function serve(check: CheckName, ok: (c: Context) => Response | Promise<Response>, validate: (c: Context) => Response | null) {
     return async (c: Context<{ Variables: Variables }>) => {
-      return runBehaviour(behaviourIn(c.get('phase'), check), {
+      const { behaviour, choices } = engine.decide(c.get('active'), check, fallback);
+      if (choices.length > 0) c.set('choices', choices);
+      const faults = options.faultsFor(c);
+      const response = await runBehaviour(behaviour, {
         check,
-        faults: options.faultsFor(c),
+        faults,
         ok: () => ok(c),
-        gate: () => (check === 'health' ? null : authorised(c)) ?? validate(c),
+        // Behind a proxy the real API judges keys and input.
+        gate: () => (upstream ? null : ((check === 'health' ? null : authorised(c)) ?? validate(c))),
         onFault: (fault) => c.set('fault', fault),
+        forward: () => forward(c, faults),
       });
+      if (!c.get('fault') && response !== RESPONSE_ALREADY_SENT && bodyDecides(behaviour)) {
+        c.set('failure', checkFailure(check, { kind: 'answer', status: response.status, body: await response.clone().text() }));
+      }
+      return response;
     };
   }
 
@@ -274,6 +344,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   );
 
   app.notFound((c) => {
+    if (upstream) return forward(c as Context<{ Variables: Variables }>, options.faultsFor(c));
     const path = new URL(c.req.url).pathname;
     const check = checkAtPath(path);
     if (check !== null) {

@@ -59,12 +59,27 @@ export function journalRedactor(options: JournalRedactionOptions): Redactor {
 export class Redactor {
   /** Hides nothing: for journals of throw-away keys that a test must read as sent. */
   static readonly none = new Redactor([], [], false);
-  private readonly hide: (text: string) => string;
+  private hide: (text: string) => string;
+  private readonly secrets: Set<string>;
   private readonly secretHeaders: Set<string>;
+  private readonly learns: boolean;
 
   constructor(secrets: readonly string[], extraSecretHeaders: readonly string[] = [], hideSecretHeaders = true) {
-    this.hide = redactor(secrets, MIN_JOURNAL_SECRET_LENGTH);
+    this.secrets = new Set(secrets);
+    this.hide = redactor(this.secrets, MIN_JOURNAL_SECRET_LENGTH);
+    this.learns = hideSecretHeaders;
     this.secretHeaders = hideSecretHeaders ? new Set([...SECRET_HEADERS, ...extraSecretHeaders.map((name) => name.toLowerCase())]) : new Set();
+  }
+
+  /**
+   * Hides `secret` from now on, in what was journalled before too (the journal redacts when
+   * read): mock-hal proxy learns each key a client sends, as record does, since the real
+   * API's keys were never given to it.
+   */
+  learn(secret: string): void {
+    if (!this.learns || secret === '' || this.secrets.has(secret)) return;
+    this.secrets.add(secret);
+    this.hide = redactor(this.secrets, MIN_JOURNAL_SECRET_LENGTH);
   }
 
   text(value: string): string {

@@ -5,9 +5,11 @@
 // list, the body text); parsing, redaction and JSON checks wait until someone reads
 // the journal. Reads are rare and requests are many: doing that work per request
 // was most of a /health answer's cost.
+import { checkFailure, journalAnswer } from '../../common/hal-contract/check-outcome.ts';
 import { checkAtPath } from '../../common/hal-contract/routes.ts';
 import type { Fault } from '../answers/behaviours.ts';
 import type { GraphqlInspection } from '../answers/graphql.ts';
+import type { Choice } from '../scenario/choices.ts';
 import type { Redactor } from './auth.ts';
 import { isJson } from './request-body.ts';
 
@@ -34,6 +36,16 @@ export interface JournalEntry {
   status: number | null;
   /** Set when the answer was a fault rather than an HTTP response. */
   fault?: Fault;
+  /** mock-hal proxy: why the API behind it gave no answer (the fault is then `reset` or `client-gone`). */
+  upstreamError?: string;
+  /**
+   * The smoke endpoints only: why a correct guardrail must count this answer as a failed
+   * check, by the contract's rule applied to what was sent (body included), or null when
+   * it counts as passed. What the harness judges a flaky or proxied run by.
+   */
+  failure?: string | null;
+  /** The per-request decisions (flaky, sequence, jittered delay) that picked this answer, outermost first. */
+  choices?: Choice[];
   durationMs: number;
 }
 
@@ -56,6 +68,10 @@ export interface JournalRecord {
   completedAt: number;
   graphql?: GraphqlInspection;
   fault?: Fault;
+  /** Set only where judging the answer needed its body; otherwise judged from status and fault when read. */
+  failure?: string | null;
+  upstreamError?: string;
+  choices?: Choice[];
 }
 
 /** Records are JSON-safe (node's raw header list, not a Headers object) when they must cross processes. */
@@ -80,6 +96,7 @@ function toHeaders(received: ReceivedHeaders): Headers {
 function toEntry(id: number, record: JournalRecord, redactor: Redactor): JournalEntry {
   const url = new URL(record.url);
   const { body, graphql } = record;
+  const check = checkAtPath(url.pathname);
   const entry: JournalEntry = {
     id,
     time: new Date(record.arrivedAt).toISOString(),
@@ -90,7 +107,7 @@ function toEntry(id: number, record: JournalRecord, redactor: Redactor): Journal
     headers: redactor.headers(toHeaders(record.headers)),
     body: redactor.text(body),
     bodyIsJson: body === '' ? null : isJson(body),
-    check: checkAtPath(url.pathname),
+    check,
     scenario: record.scenario,
     phase: record.phase,
     status: record.status,
@@ -102,6 +119,12 @@ function toEntry(id: number, record: JournalRecord, redactor: Redactor): Journal
       : { parseable: false, operation: null, query: graphql.query === null ? null : redactor.text(graphql.query), error: redactor.text(graphql.error) };
   }
   if (record.fault) entry.fault = record.fault;
+  if (record.upstreamError !== undefined) entry.upstreamError = redactor.text(record.upstreamError);
+  if (check !== null) {
+    const failure = record.failure !== undefined ? record.failure : checkFailure(check, journalAnswer(record));
+    entry.failure = failure === null ? null : redactor.text(failure);
+  }
+  if (record.choices) entry.choices = record.choices;
   return entry;
 }
 

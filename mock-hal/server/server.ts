@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Context } from 'hono';
 import type { FaultAdapter } from '../answers/behaviours.ts';
+import { parseTarget } from '../record/target.ts';
 import type { ActivateOptions } from '../scenario/scenario-engine.ts';
 import { parseScenario, type Scenario, type ScenarioInput } from '../scenario/scenario-model.ts';
 import { DEFAULT_SCENARIO, DEFAULT_SCENARIOS_DIR, resolveScenario } from '../scenario/scenario-store.ts';
@@ -31,6 +32,11 @@ export interface StartMockHalOptions {
   startedAt?: number;
   /** Where scenario switches and journal reads go: set by a `--workers` worker, this process alone otherwise. */
   coordinator?: MockHalAppOptions['coordinator'];
+  /**
+   * mock-hal proxy: the real API's base URL. Requests the scenario gives no other
+   * behaviour are forwarded there; the mock checks no keys and hides each one it sees.
+   */
+  target?: string;
 }
 
 /** The handle both startMockHal and startMockHalContainer resolve to. */
@@ -109,6 +115,7 @@ export async function startMockHal(options: StartMockHalOptions = {}): Promise<M
       },
     },
     faultsFor: socketFaults,
+    ...(options.target === undefined ? {} : { upstream: { target: parseTarget(options.target) } }),
     ...(options.coordinator ? { coordinator: options.coordinator } : {}),
     ...(options.startedAt === undefined ? {} : { startedAt: options.startedAt }),
   });

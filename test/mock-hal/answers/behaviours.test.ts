@@ -30,6 +30,7 @@ function context(options: { goneAfterMs?: number; gate?: Response | null } = {})
       return options.gate ?? null;
     },
     onFault: (fault) => faults.push(fault),
+    forward: () => Promise.resolve(jsonResponse({ forwarded: true }, 203)),
   };
   return { ctx, faults, calls: () => ({ ok: okCalls, gate: gateCalls }) };
 }
