@@ -5,8 +5,9 @@ export * from '../common/hal-contract/check-outcome.ts';
 // Part of the shared HAL contract (common/hal-contract), re-exported so the package's users keep finding them here.
 export { CHECK_NAMES, type CheckName } from '../common/hal-contract/routes.ts';
 export { createMockHalHandlers, type MockHalHandlers, type MockHalHandlersOptions } from './msw/msw-handlers.ts';
+export { type Choice, seededDraw } from './scenario/choices.ts';
 export type { Behaviour, Expectation, Phase, Scenario, ScenarioInput } from './scenario/scenario-model.ts';
-export { parseScenario, ScenarioError, scenarioJsonSchema } from './scenario/scenario-model.ts';
+export { hasChoice, parseScenario, ScenarioError, scenarioJsonSchema, usesForward } from './scenario/scenario-model.ts';
 export { DEFAULT_SCENARIOS_DIR, listScenarios, loadScenarioFile, resolveScenario } from './scenario/scenario-store.ts';
 export { createMockHalApp, type MockHalAppOptions } from './server/app.ts';
 export { DEFAULT_API_KEY } from './server/auth.ts';
