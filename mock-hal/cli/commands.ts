@@ -1,8 +1,9 @@
-// The mock-hal commands: serve, scenarios, check, schema, record, each in its own
+// The mock-hal commands: serve, proxy, scenarios, check, schema, record, each in its own
 // module. main.ts runs them.
 import { type CommandTable, dispatch, type Io, messageOf, processIo } from '../../common/cli/index.ts';
 import { RecordError } from '../record/record.ts';
 import { ScenarioError } from '../scenario/scenario-model.ts';
+import { proxyCommand } from './proxy-command.ts';
 import { recordCommand } from './record-command.ts';
 import { checkCommand, scenariosCommand, schemaCommand } from './scenario-commands.ts';
 import { serveCommand } from './serve-command.ts';
@@ -13,6 +14,9 @@ const HELP = `mock-hal: a stand-in for the API behind HAL, answering from scenar
 
 Usage:
   mock-hal serve [options]     run the mock until SIGINT or SIGTERM
+  mock-hal proxy --target URL [options]
+                               run the mock in front of a real API: the scenario's
+                               faults answer, everything else is forwarded
   mock-hal scenarios [--scenarios-dir DIR]
                                list scenarios with a one-line description
   mock-hal check FILE...       validate scenario files; names each bad field
@@ -27,7 +31,7 @@ const knownFailure = messageOf([ScenarioError, RecordError]);
 const MOCK_HAL: CommandTable = {
   name: 'mock-hal',
   help: HELP,
-  commands: { serve: serveCommand, scenarios: scenariosCommand, check: checkCommand, schema: schemaCommand, record: recordCommand },
+  commands: { serve: serveCommand, proxy: proxyCommand, scenarios: scenariosCommand, check: checkCommand, schema: schemaCommand, record: recordCommand },
   couldNotRun: (error) => {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL') {

@@ -8,6 +8,17 @@ import { isLoopback, startMockHal, toScenario } from '../server/server.ts';
 import type { WorkerOptions } from '../server/workers/protocol.ts';
 import { portOption, positiveInt } from './options.ts';
 
+/** The limit flags' help, for every command that takes them. */
+export const LIMITS_HELP = `Limits (each a whole number):
+${LIMIT_FLAGS.map(({ key, flag, what }) => `  ${`${flag} N`.padEnd(30)}${what} (default ${DEFAULT_LIMITS[key]})`).join('\n')}`;
+
+/** The limit flags as parseArgs options; limitsOption reads them back. */
+export const LIMIT_OPTIONS = Object.fromEntries(LIMIT_FLAGS.map(({ flag }) => [flag.slice(2), { type: 'string' as const }]));
+
+export function limitsOption(values: Record<string, unknown>): Partial<Limits> {
+  return Object.fromEntries(LIMIT_FLAGS.map(({ key, flag }) => [key, positiveInt(values[flag.slice(2)] as string | undefined, flag, 1)]));
+}
+
 export const SERVE_HELP = `Usage: mock-hal serve [options]
 
   --host HOST           address to bind (default 127.0.0.1)
@@ -21,8 +32,7 @@ export const SERVE_HELP = `Usage: mock-hal serve [options]
                         than one, they share one scenario state and one journal: a scenario
                         switch reaches every worker before the control call answers
 
-Limits (each a whole number):
-${LIMIT_FLAGS.map(({ key, flag, what }) => `  ${`${flag} N`.padEnd(30)}${what} (default ${DEFAULT_LIMITS[key]})`).join('\n')}
+${LIMITS_HELP}
 
 Prints one line when ready: mock-hal listening on http://HOST:PORT (scenario: NAME)
 Example: mock-hal serve --port 0 --scenario degraded
@@ -39,7 +49,7 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
       'api-key': { type: 'string' },
       'control-token': { type: 'string' },
       workers: { type: 'string', default: '1' },
-      ...Object.fromEntries(LIMIT_FLAGS.map(({ flag }) => [flag.slice(2), { type: 'string' as const }])),
+      ...LIMIT_OPTIONS,
     },
   });
   const port = portOption(values.port);
@@ -47,18 +57,21 @@ export async function serveCommand(args: string[], io: Io): Promise<number> {
   if (apiKey === '') throw new UsageError('--api-key cannot be empty');
   const controlToken = values['control-token'] ?? (process.env.MOCK_HAL_CONTROL_TOKEN || undefined);
   const workers = workersOption(values.workers);
-  const limits: Partial<Limits> = Object.fromEntries(
-    LIMIT_FLAGS.map(({ key, flag }) => [key, positiveInt((values as Record<string, unknown>)[flag.slice(2)] as string | undefined, flag, 1)]),
-  );
+  const limits = limitsOption(values);
   const server = { host: values.host, port, scenariosDir: values['scenarios-dir'], apiKey, controlToken, limits, startedAt: Date.now() };
   if (workers > 1) return serveWorkers(workers, values.scenario, server, io);
   const mock = await startMockHal({ ...server, scenario: values.scenario });
   warnIfRemote(values.host, controlToken, io);
+  return runUntilStopped(readyLine(values.host, mock.port, mock.scenario().name), () => mock.close(), io);
+}
+
+/** Prints the ready line, runs until SIGINT or SIGTERM, then closes: exit 0. */
+export async function runUntilStopped(line: string, close: () => Promise<void>, io: Io): Promise<number> {
   // Handlers first: a signal sent the moment the ready line appears must still stop cleanly.
   const stopped = waitForStopSignal();
-  io.stdout(readyLine(values.host, mock.port, mock.scenario().name));
+  io.stdout(line);
   await stopped;
-  await mock.close();
+  await close();
   return 0;
 }
 
@@ -74,13 +87,17 @@ export function workersOption(value: string): number {
   return Number(value);
 }
 
-/** The line the harness and the container wait for: keep it byte-identical. */
-function readyLine(host: string, port: number, scenario: string): string {
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return `mock-hal listening on http://${shownHost}:${port} (scenario: ${scenario})\n`;
+/** The address a ready line shows: the host as bound (an IPv6 one in brackets) and the port. */
+export function listeningUrl(host: string, port: number): string {
+  return `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
 }
 
-function warnIfRemote(host: string, controlToken: string | undefined, io: Io): void {
+/** The line the harness and the container wait for: keep it byte-identical. */
+function readyLine(host: string, port: number, scenario: string): string {
+  return `mock-hal listening on ${listeningUrl(host, port)} (scenario: ${scenario})\n`;
+}
+
+export function warnIfRemote(host: string, controlToken: string | undefined, io: Io): void {
   if (!isLoopback(host) && controlToken === undefined) {
     io.stderr('mock-hal: bound to a non-loopback address without --control-token: the control API answers loopback clients only\n');
   }

@@ -37,6 +37,7 @@ export function checkPhase(scenario: Scenario, phase: number): void {
 }
 
 const OK: Behaviour = { type: 'ok' };
+const NO_CHOICES: Resolved['choices'] = Object.freeze([]) as unknown as Resolved['choices'];
 
 /** What a phase answers for a check: an endpoint it does not name gets `fallback` (the healthy answer unless a proxy forwards it). */
 export function behaviourIn(phase: Phase, check: CheckName, fallback: Behaviour = OK): Behaviour {
@@ -120,6 +121,9 @@ export class ScenarioEngine {
 
   /** The plain behaviour this request to `check` gets in the phase `active`, every per-request decision made. */
   decide(active: Pick<ActivePhase, 'phase' | 'index'>, check: CheckName, fallback: Behaviour = OK): Resolved {
-    return resolveChoices(behaviourIn(active.phase, check, fallback), fallback, (path) => this.countRequest(`${active.index}/${check}/${path}`));
+    const behaviour = behaviourIn(active.phase, check, fallback);
+    // Most requests meet a behaviour with nothing to decide: spare them the walk.
+    if (behaviour.type !== 'flaky' && behaviour.type !== 'sequence' && behaviour.type !== 'delay') return { behaviour, choices: NO_CHOICES };
+    return resolveChoices(behaviour, fallback, (path) => this.countRequest(`${active.index}/${check}/${path}`));
   }
 }

@@ -148,10 +148,13 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
   const inspectGraphql = createGraphqlInspector(limits);
   const upstream = options.upstream;
   const fallback: Behaviour = upstream ? { type: 'forward' } : { type: 'ok' };
-  const learnKeys = (headers: Headers) => {
+  // Headers and, since APIs of this kind also take ?apikey=, query parameters of the same names.
+  const learnKeys = (headers: Headers, url: string) => {
+    const query = url.includes('?') ? new URL(url).searchParams : undefined;
     for (const name of apiKeyHeaders) {
       const key = headers.get(name);
       if (key !== null) redactor.learn(key);
+      for (const value of query?.getAll(name) ?? []) redactor.learn(value);
     }
   };
   let yoga: Promise<GraphqlServer> | undefined;
@@ -192,7 +195,7 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     }
     const fault = c.get('fault');
     const node = nodeBindings(c);
-    if (upstream) learnKeys(c.req.raw.headers);
+    if (upstream) learnKeys(c.req.raw.headers, c.req.url);
     journal.add({
       arrivedAt,
       method: c.req.method,

@@ -29,8 +29,9 @@ export interface ForwardRequest {
 export async function forwardRequest(upstream: Upstream, request: ForwardRequest): Promise<Forwarded> {
   const headers = new Headers();
   request.headers.forEach((value, name) => {
-    // fetch sets Host from the URL and frames the body itself.
-    if (name !== 'host' && !HOP_BY_HOP_HEADERS.has(name)) headers.append(name, value);
+    // fetch sets Host from the URL and frames the body itself. Node has already answered an
+    // Expect: 100-continue (curl sends one for bodies over 1 KiB), and fetch refuses the header.
+    if (name !== 'host' && name !== 'expect' && !HOP_BY_HOP_HEADERS.has(name)) headers.append(name, value);
   });
   const abort = new AbortController();
   let clientLeft = false;

@@ -13,6 +13,7 @@ import { createMockHalApp, type MockHalAppOptions } from './app.ts';
 import { DEFAULT_API_KEY } from './auth.ts';
 import type { JournalEntry } from './journal.ts';
 import type { Limits } from './limits.ts';
+import { nodeBindings } from './node-bindings.ts';
 
 export interface StartMockHalOptions {
   /** A bundled scenario name, a path to a scenario file, or a scenario object. Default "healthy". */
@@ -83,7 +84,11 @@ function socketFaults(c: Context): FaultAdapter {
     clientGone() {
       gone ??= new Promise<void>((resolve) => {
         if (!socket || socket.destroyed) return resolve();
-        socket.once('close', () => resolve());
+        const onClose = () => resolve();
+        socket.once('close', onClose);
+        // A keep-alive socket outlives the answer: without this, every delayed or proxied
+        // request on it would leave a listener behind (node warns at the 11th).
+        nodeBindings(c)?.outgoing.once('finish', () => socket.off('close', onClose));
       });
       return gone;
     },

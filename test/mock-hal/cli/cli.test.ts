@@ -45,7 +45,7 @@ describe('mock-hal serve', () => {
     [['serve', '--bogus'], /Unknown option '--bogus'/],
     [['serve', '--scenario', 'no-such'], /no scenario "no-such"/],
     [['serve', '--scenario', fixture('bad-status.json')], /endpoints\.list_movies\.status/],
-    [['frobnicate'], /unknown command "frobnicate"; the commands are serve, scenarios, check, schema, record\nRun mock-hal --help for usage\./],
+    [['frobnicate'], /unknown command "frobnicate"; the commands are serve, proxy, scenarios, check, schema, record\nRun mock-hal --help for usage\./],
     [['serve', '--prot', '0'], /Unknown option '--prot'; did you mean --port\?\nRun mock-hal serve --help for usage\./],
   ])('%j exits 2 with a message that says what to do', (args, message) => {
     const result = run(...args);
