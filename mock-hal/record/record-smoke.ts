@@ -1,9 +1,9 @@
-// Sends the four smoke requests to the API once, as the guardrails would, and keeps
-// what came back.
+// Sends the four smoke requests to the API, as the guardrails would, once or for several
+// rounds, and keeps what came back.
 
 import { redact } from '../../common/hal-contract/redact.ts';
 import { CHECK_NAMES, type CheckName } from '../../common/hal-contract/routes.ts';
-import { DEFAULT_RECORD_TIMEOUT_MS, type RecordedAnswer, unanswered } from './recorded-answer.ts';
+import { DEFAULT_RECORD_TIMEOUT_MS, MAX_ANSWERS_PER_ENDPOINT, RecordError, type RecordedAnswer, unanswered } from './recorded-answer.ts';
 import { keptHeaders } from './replay-headers.ts';
 import { parseTarget, smokeRequestInit } from './target.ts';
 
@@ -12,6 +12,10 @@ export interface RecordSmokeOptions {
   apiKey?: string;
   checks?: readonly CheckName[];
   timeoutMs?: number;
+  /** How many rounds of the smoke requests to send (default 1, at most MAX_ANSWERS_PER_ENDPOINT). */
+  samples?: number;
+  /** Called with each answer as it comes, and which round (0 first) it belongs to. */
+  onAnswer?: (answer: RecordedAnswer, round: number) => void;
 }
 
 /** Sends one smoke request and describes what came back. */
@@ -36,12 +40,23 @@ export async function recordCheck(check: CheckName, target: URL, apiKey: string 
   }
 }
 
-/** Sends the smoke requests one after another, as the guardrails do. */
+/**
+ * Sends the smoke requests one after another, as the guardrails do, `samples` rounds of
+ * them: an API that answers differently from one request to the next shows it.
+ */
 export async function recordSmoke(options: RecordSmokeOptions): Promise<RecordedAnswer[]> {
   const target = parseTarget(options.target);
+  const samples = options.samples ?? 1;
+  if (!Number.isInteger(samples) || samples < 1 || samples > MAX_ANSWERS_PER_ENDPOINT) {
+    throw new RecordError(`--samples must be a whole number from 1 to ${MAX_ANSWERS_PER_ENDPOINT}, got ${samples}`);
+  }
   const answers: RecordedAnswer[] = [];
-  for (const check of options.checks ?? CHECK_NAMES) {
-    answers.push(await recordCheck(check, target, options.apiKey, options.timeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS));
+  for (let round = 0; round < samples; round += 1) {
+    for (const check of options.checks ?? CHECK_NAMES) {
+      const answer = await recordCheck(check, target, options.apiKey, options.timeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS);
+      answers.push(answer);
+      options.onAnswer?.(answer, round);
+    }
   }
   return answers;
 }

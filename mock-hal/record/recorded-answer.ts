@@ -6,6 +6,12 @@ import type { CheckName } from '../../common/hal-contract/routes.ts';
 
 export const DEFAULT_RECORD_TIMEOUT_MS = 10_000;
 
+/**
+ * The most answers a recording keeps per endpoint (and the most --samples): enough to
+ * show how often an endpoint fails, small enough that the scenario stays a file people read.
+ */
+export const MAX_ANSWERS_PER_ENDPOINT = 1_000;
+
 export class RecordError extends Error {
   constructor(message: string) {
     super(message);
@@ -26,6 +32,18 @@ export type RecordedAnswer =
  */
 export function failureReason(answer: RecordedAnswer): string | null {
   return checkFailure(answer.check, answer.kind === 'answer' ? { kind: 'answer', status: answer.status, body: answer.body } : answer);
+}
+
+/**
+ * Whether two answers count alike for a replay: the same kind, status and verdict by the
+ * contract's rule. The body text is left out, like latency and headers: a steady API's
+ * bodies differ by timestamps and request ids, and replaying those as a sequence would
+ * call a healthy endpoint flaky.
+ */
+export function sameAnswer(a: RecordedAnswer, b: RecordedAnswer): boolean {
+  if (a.kind !== b.kind || failureReason(a) !== failureReason(b)) return false;
+  if (a.kind !== 'answer' || b.kind !== 'answer') return true;
+  return a.status === b.status;
 }
 
 /** fetch hides the useful part (ECONNREFUSED and the like) in `cause`. */

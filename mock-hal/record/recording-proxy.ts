@@ -1,12 +1,13 @@
 // `mock-hal record --proxy`: a reverse proxy in front of the API that passes every
-// request through and remembers the last answer it saw per smoke endpoint, so a real
-// guardrail run can be recorded as it happens.
+// request through and remembers every answer it saw per smoke endpoint, in order (the
+// last MAX_ANSWERS_PER_ENDPOINT of them), so real guardrail runs can be recorded as they
+// happen, flaky answers included.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { redact } from '../../common/hal-contract/redact.ts';
 import { CHECK_NAMES, type CheckName, checkOfRequest } from '../../common/hal-contract/routes.ts';
 import { API_KEY_HEADERS } from '../../common/hal-contract/smoke-requests.ts';
-import { DEFAULT_RECORD_TIMEOUT_MS, RecordError, type RecordedAnswer, unanswered } from './recorded-answer.ts';
+import { DEFAULT_RECORD_TIMEOUT_MS, MAX_ANSWERS_PER_ENDPOINT, RecordError, type RecordedAnswer, unanswered } from './recorded-answer.ts';
 import { HOP_BY_HOP_HEADERS, keptHeaders } from './replay-headers.ts';
 import { joinTarget, parseTarget } from './target.ts';
 
@@ -20,14 +21,18 @@ export interface RecordingProxyOptions {
   secrets?: readonly string[];
   timeoutMs?: number;
   maxBodyBytes?: number;
+  /** Answers kept per endpoint; older ones are dropped (default and most: MAX_ANSWERS_PER_ENDPOINT). */
+  maxAnswersPerEndpoint?: number;
   onAnswer?: (answer: RecordedAnswer) => void;
 }
 
 export interface RecordingProxy {
   url: string;
   port: number;
-  /** The last answer seen per recorded endpoint, in check order. */
+  /** The answers kept per recorded endpoint, in check order, and each endpoint's in the order its requests arrived. */
   answers(): RecordedAnswer[];
+  /** How many older answers each endpoint had dropped to stay within the bound. */
+  dropped(): Partial<Record<CheckName, number>>;
   close(): Promise<void>;
 }
 
@@ -44,18 +49,35 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-/** A reverse proxy to `target` that remembers the last answer per smoke endpoint. */
+/** An endpoint's answers, ordered by when their requests arrived (the order the API decided them in). */
+interface Kept {
+  answers: { arrival: number; answer: RecordedAnswer }[];
+  dropped: number;
+}
+
+/** A reverse proxy to `target` that remembers every answer per smoke endpoint, up to a bound. */
 export async function startRecordingProxy(options: RecordingProxyOptions): Promise<RecordingProxy> {
   const target = parseTarget(options.target);
   const checks = new Set(options.checks ?? CHECK_NAMES);
   const timeoutMs = options.timeoutMs ?? DEFAULT_RECORD_TIMEOUT_MS;
   const maxBodyBytes = options.maxBodyBytes ?? 10 * 1024 * 1024;
-  const seen = new Map<CheckName, RecordedAnswer>();
+  const maxAnswers = Math.max(1, Math.min(options.maxAnswersPerEndpoint ?? MAX_ANSWERS_PER_ENDPOINT, MAX_ANSWERS_PER_ENDPOINT));
+  const seen = new Map<CheckName, Kept>();
+  let arrivals = 0;
   // Grows with every key a client sends, so a key never given on the command line is still hidden.
   const secrets = new Set((options.secrets ?? []).filter((s) => s !== ''));
 
-  const remember = (answer: RecordedAnswer): void => {
-    seen.set(answer.check, answer);
+  const remember = (arrival: number, answer: RecordedAnswer): void => {
+    const kept = seen.get(answer.check) ?? { answers: [], dropped: 0 };
+    seen.set(answer.check, kept);
+    // Answers can finish out of order; a sequence must replay them in the order the API decided them.
+    let at = kept.answers.length;
+    while (at > 0 && (kept.answers[at - 1] as { arrival: number }).arrival > arrival) at -= 1;
+    kept.answers.splice(at, 0, { arrival, answer });
+    if (kept.answers.length > maxAnswers) {
+      kept.answers.shift();
+      kept.dropped += 1;
+    }
     options.onAnswer?.(answer);
   };
 
@@ -64,6 +86,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
     const incoming = new URL(req.url ?? '/', 'http://proxy.invalid');
     const found = checkOfRequest(method, incoming.pathname);
     const check = found !== null && checks.has(found) ? found : null;
+    const arrival = arrivals++;
     const headers = new Headers();
     for (const [name, value] of Object.entries(req.headers)) {
       if (value === undefined || name === 'host' || HOP_BY_HOP_HEADERS.has(name)) continue;
@@ -93,7 +116,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
       res.end(bytes);
       if (check !== null) {
         const list = [...secrets];
-        remember({
+        remember(arrival, {
           check,
           kind: 'answer',
           latencyMs,
@@ -103,7 +126,7 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
         });
       }
     } catch (error) {
-      if (check !== null) remember(unanswered(check, error, performance.now() - started, timeoutMs, secrets));
+      if (check !== null) remember(arrival, unanswered(check, error, performance.now() - started, timeoutMs, secrets));
       // The client sees what the API did: no answer.
       req.socket.destroy();
     }
@@ -133,7 +156,8 @@ export async function startRecordingProxy(options: RecordingProxyOptions): Promi
   return {
     url: `http://${urlHost}:${port}`,
     port,
-    answers: () => CHECK_NAMES.filter((check) => seen.has(check)).map((check) => seen.get(check) as RecordedAnswer),
+    answers: () => CHECK_NAMES.flatMap((check) => seen.get(check)?.answers.map((kept) => kept.answer) ?? []),
+    dropped: () => Object.fromEntries([...seen].filter(([, kept]) => kept.dropped > 0).map(([check, kept]) => [check, kept.dropped])),
     close() {
       closed ??= new Promise<void>((resolvePromise) => {
         server.close(() => resolvePromise());

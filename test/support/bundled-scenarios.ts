@@ -12,4 +12,6 @@ export const BUNDLED_SCENARIO_NAMES = [
   'graphql-errors',
   'failure-window',
   'failure-window-5xx',
+  'flaky',
+  'flaky-window',
 ] as const;

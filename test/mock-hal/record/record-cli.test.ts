@@ -73,6 +73,25 @@ describe('mock-hal record (smoke requests)', () => {
     }
   });
 
+  it('--samples 6 against a flaky API writes sequences and a worst-case expectation', async () => {
+    const flaky = await startMockHal({ scenario: 'flaky', apiKey: KEY });
+    try {
+      const out = join(dir, 'flaky-samples.json');
+      const result = await run('record', '--target', flaky.url, '--out', out, '--api-key', KEY, '--samples', '6', '--checks', 'list_movies,indexer_test');
+      expect(result.code, result.stderr).toBe(0);
+      expect(result.stdout).toMatch(/^3\/6 {2}list_movies\s+reset after \d+ ms .* {2}→ fails: connection failed/m);
+      expect(result.stdout).toMatch(/^6\/6 {2}indexer_test\s+200 in \d+ ms$/m);
+      expect(result.stdout).toContain('expects failed: list_movies)');
+      expect(result.stdout).toContain('list_movies answered differently from one request to the next');
+      const scenario = JSON.parse(await readFile(out, 'utf8')) as { endpoints: Record<string, { type: string; steps?: { then: { type: string } }[] }> };
+      expect(scenario.endpoints.list_movies?.steps?.map((step) => step.then.type)).toEqual(['raw', 'raw', 'reset', 'raw', 'raw', 'reset']);
+      expect(scenario.endpoints.indexer_test?.type).toBe('delay');
+      expect((await run('check', out)).code).toBe(0);
+    } finally {
+      await flaky.close();
+    }
+  });
+
   it('records an unreachable target as reset', async () => {
     const out = join(dir, 'down.json');
     const result = await run('record', '--target', `http://127.0.0.1:${await closedPort()}`, '--out', out, '--api-key', KEY);
@@ -90,6 +109,9 @@ describe('mock-hal record (smoke requests)', () => {
     [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--checks', 'health,nope'], /unknown check nope/],
     [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--name', 'Not OK'], /is not a scenario name/],
     [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--timeout', '0'], /--timeout must be a whole number >= 1/],
+    [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--samples', '0'], /--samples must be a whole number >= 1/],
+    [['record', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--samples', '1001'], /--samples must be at most 1000/],
+    [['record', '--proxy', '--target', 'http://127.0.0.1:1', '--out', 'x.json', '--samples', '2'], /--samples is for the smoke requests/],
   ])('%j exits 2 with a message', async (args, message) => {
     const result = await run(...args);
     expect(result.code).toBe(2);
@@ -102,6 +124,8 @@ describe('mock-hal record (smoke requests)', () => {
     const result = await run('record', '--help');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/Usage: mock-hal record --target URL --out FILE/);
+    expect(result.stdout).toMatch(/--samples N .*\n.*\(default 1, at most 1000\)/);
+    expect(result.stdout).toMatch(/the last 1000 per endpoint; older ones are dropped/);
     expect((await run('--help')).stdout).toMatch(/mock-hal record --target URL --out FILE/);
   });
 });
@@ -131,12 +155,14 @@ describe('mock-hal record --proxy', () => {
     return { url, stop };
   }
 
-  it('forwards live traffic and, on SIGTERM, writes the last answer seen per endpoint', async () => {
+  it('forwards live traffic and, on SIGTERM, writes every answer seen per endpoint, in order', async () => {
     const out = join(dir, 'proxied.json');
     const proxy = await startProxy(out, ['--api-key', KEY]);
-    // First a healthy answer, then the degraded one: the last one is what gets recorded.
+    // First a healthy answer, then the degraded one: health replays both, in turn.
     await real.setScenario('healthy');
-    expect((await fetch(smokeRequest('health', proxy.url, KEY))).status).toBe(200);
+    const healthy = await fetch(smokeRequest('health', proxy.url, KEY));
+    expect(healthy.status).toBe(200);
+    const healthyBody = await healthy.text();
     await real.setScenario('degraded');
     for (const check of CHECK_NAMES) {
       const [viaProxy, direct] = await Promise.all([fetch(smokeRequest(check, proxy.url, KEY)), fetch(smokeRequest(check, real.url, KEY))]);
@@ -148,19 +174,27 @@ describe('mock-hal record --proxy', () => {
     const stopped = await proxy.stop('SIGTERM');
     expect(stopped.code, stopped.stderr).toBe(0);
     expect(stopped.stdout).toContain(`wrote ${out}`);
+    expect(stopped.stdout).toContain('health answered differently from one request to the next: replayed in turn; the expectation is the worst case');
 
     const text = await readFile(out, 'utf8');
     expect(text).not.toContain(KEY);
     const replay = await startMockHal({ scenario: out, apiKey: KEY });
     try {
+      const first = await fetch(smokeRequest('health', replay.url, KEY));
+      expect([first.status, await first.text()]).toEqual([200, healthyBody]);
+      // Then the degraded answers, health's second step included; health then starts over.
       for (const check of CHECK_NAMES) {
         const [want, got] = await Promise.all([fetch(smokeRequest(check, real.url, KEY)), fetch(smokeRequest(check, replay.url, KEY))]);
         expect(got.status).toBe(want.status);
         expect(got.headers.get('content-type')).toBe(want.headers.get('content-type'));
         expect(Buffer.from(await got.arrayBuffer()).equals(Buffer.from(await want.arrayBuffer()))).toBe(true);
       }
+      expect((await fetch(smokeRequest('health', replay.url, KEY))).status).toBe(200);
+      expect(replay.scenario().phases[0]?.endpoints.health?.type).toBe('sequence');
+      expect(replay.scenario().phases[0]?.endpoints.list_movies?.type).toBe('delay');
       expect(replay.scenario().phases[0]?.expect).toEqual({ status: 'failed', failedChecks: [...CHECK_NAMES] });
       expect(replay.scenario().description).toMatch(/as a proxy/);
+      expect(replay.scenario().description).toMatch(/health 2 answers, replayed in turn \(200 ×1, 503 ×1\)/);
     } finally {
       await replay.close();
     }

@@ -16,7 +16,7 @@ import {
   startRecordingProxy,
   writeScenarioFile,
 } from '../../../mock-hal/record/record.ts';
-import { parseScenario, type ScenarioInput } from '../../../mock-hal/scenario/scenario-model.ts';
+import { hasChoice, parseScenario, type ScenarioInput } from '../../../mock-hal/scenario/scenario-model.ts';
 import { listScenarios, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
 import { DEFAULT_SCENARIOS_DIR, type MockHal, startMockHal } from '../../../mock-hal/server/server.ts';
 import { closedPort } from '../../support/mcp.ts';
@@ -181,6 +181,8 @@ describe('record and replay', () => {
   );
 
   // Each phase of the bundled failure windows, held, recorded: the same expectation as the phase's.
+  // A phase whose endpoints decide per request is recorded over ten rounds: its expectation
+  // is the worst case, and the recording's is too.
   it.each(
     listScenarios()
       .scenarios.filter((scenario) => scenario.phases.length > 1)
@@ -189,7 +191,8 @@ describe('record and replay', () => {
     const original = await startMockHal({ scenario: name, apiKey: KEY });
     try {
       await original.setScenario(name, { phase: index, hold: true });
-      const answers = await recordSmoke({ target: original.url, apiKey: KEY, timeoutMs: 5_000 });
+      const decides = Object.values(original.scenario().phases[index]?.endpoints ?? {}).some((behaviour) => behaviour !== undefined && hasChoice(behaviour));
+      const answers = await recordSmoke({ target: original.url, apiKey: KEY, timeoutMs: 5_000, samples: decides ? 10 : 1 });
       const scenario = buildRecordedScenario(answers, { name: `rec-${name}-${index}`, target: parseTarget(original.url), mode: 'smoke' });
       expect(scenario.expect).toEqual(resolveScenario(name, DEFAULT_SCENARIOS_DIR).phases[index]?.expect);
       // The real outage is an API HAL cannot reach: no answer at all, for every check.

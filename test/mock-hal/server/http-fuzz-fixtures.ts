@@ -43,6 +43,15 @@ function collect(behaviour: Behaviour, into: Allowed): void {
     case 'delay':
       collect(behaviour.then, into);
       break;
+    // Any branch may answer: a fuzz request can land on any step or draw.
+    case 'flaky':
+      collect(behaviour.fail, into);
+      if (behaviour.otherwise) collect(behaviour.otherwise, into);
+      break;
+    case 'sequence':
+      for (const step of behaviour.steps) collect(step, into);
+      if (behaviour.then) collect(behaviour.then, into);
+      break;
     case 'reset':
     case 'hang':
       into.resets = true;
