@@ -13,3 +13,5 @@ export { createMockHalApp, type MockHalAppOptions } from './server/app.ts';
 export { DEFAULT_API_KEY } from './server/auth.ts';
 export type { JournalEntry } from './server/journal.ts';
 export { type MockHal, type MockHalHandle, type StartMockHalOptions, startMockHal, toScenario } from './server/server.ts';
+// The one check of a proxy's target URL, for callers that take one on their own command line (guardrail-harness run --mock proxy:URL).
+export { parseTarget } from './record/target.ts';

@@ -6,7 +6,8 @@ import { z } from 'zod';
 import { CHECK_NAMES, type CheckName } from '../../mock-hal/index.ts';
 import type { CheckResult, RunRecord } from '../run/types.ts';
 import { type CheckResultOf, result } from './result.ts';
-import { answerText, halView, isSmoke, journalOutcomes, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
+import { journalOutcomes } from './journal-expectation.ts';
+import { answerText, halView, isSmoke, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
 
 export const ARTIFACT_PROBLEM_KINDS = [
   'missing',
@@ -15,7 +16,7 @@ export const ARTIFACT_PROBLEM_KINDS = [
   'fallback-body',
   /** The capture's check is in hal.summary.failed_checks. */
   'failed-check-listed',
-  /** The capture's check failed at the mock (error status or no answer) though failed_checks does not say so. */
+  /** The capture's check failed at the mock (its last answer fails the contract rule, or none came) though failed_checks does not say so. */
   'failed-call-listed',
 ] as const;
 export type ArtifactProblemKind = (typeof ARTIFACT_PROBLEM_KINDS)[number];
@@ -33,6 +34,8 @@ export const ArtifactProblemSchema = z.object({
   requests: z.int().optional(),
   status: z.int().nullable().optional(),
   fault: z.string().nullable().optional(),
+  /** Why that answer fails the check (journal-expectation.ts entryFailure). */
+  failure: z.string().nullable().optional(),
 });
 export type ArtifactProblem = z.infer<typeof ArtifactProblemSchema>;
 
@@ -59,7 +62,7 @@ export function describeArtifactProblem(problem: ArtifactProblem): string {
     case 'failed-call-listed':
       return problem.requests === undefined
         ? `${problem.path} is listed although ${problem.check} is unknown`
-        : `${problem.path} is listed although ${problem.check} ${answerText({ requests: problem.requests, status: problem.status ?? null, fault: problem.fault ?? null })}`;
+        : `${problem.path} is listed although ${problem.check} ${answerText({ requests: problem.requests, status: problem.status ?? null, fault: problem.fault ?? null, failure: problem.failure ?? null })}`;
   }
 }
 
@@ -92,7 +95,9 @@ function problemOf(
   if (!outcomes) return null;
   if (!(CHECK_NAMES as readonly string[]).includes(check)) return { path, kind: 'failed-call-listed', check };
   const outcome = outcomes[check as CheckName];
-  return outcome.ok ? null : { path, kind: 'failed-call-listed', check, requests: outcome.requests, status: outcome.status, fault: outcome.fault };
+  return outcome.ok
+    ? null
+    : { path, kind: 'failed-call-listed', check, requests: outcome.requests, status: outcome.status, fault: outcome.fault, failure: outcome.failure };
 }
 
 export function checkArtifacts(run: RunRecord, view: TelemetryView): CheckResultOf<ArtifactsReason> {
@@ -109,7 +114,7 @@ export function checkArtifacts(run: RunRecord, view: TelemetryView): CheckResult
       : result(id, 'failed', 'expected at least one artifact (the log), saw none', { reason: 'none-listed', expected, seen });
   }
   const failedChecks = new Set(listedFailedChecks(halView(view.data)) ?? []);
-  const outcomes = isSmoke(run) ? journalOutcomes(run) : null;
+  const outcomes = isSmoke(run) ? journalOutcomes(run.journal) : null;
   const problems = listed.flatMap((path) => problemOf(run, path, failedChecks, outcomes) ?? []);
   const seen: ArtifactsSeen = { listed, problems };
   const first = problems[0];

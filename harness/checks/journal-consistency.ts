@@ -1,10 +1,12 @@
 // journal-consistency: the HAL result the telemetry reports agrees with what the mock
-// actually answered: no "passed" while a check got an error or nothing, and every check
-// the journal saw fail listed in hal.summary.failed_checks.
+// actually answered: no "passed" while a check's last answer failed by the contract rule
+// (journal-expectation.ts; the body counts) or never came, and every such check listed in
+// hal.summary.failed_checks.
 import { CHECK_NAMES, type CheckName } from '../../mock-hal/index.ts';
 import { type RunRecord, SMOKE_FLOWS } from '../run/types.ts';
 import { type CheckResultOf, otherFlow, result } from './result.ts';
-import { answerText, halView, isSmoke, type JournalOutcome, journalOutcomes, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
+import { type JournalOutcome, journalOutcomes } from './journal-expectation.ts';
+import { answerText, halView, isSmoke, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
 
 export type JournalConsistencyReason =
   | 'not-smoke'
@@ -39,7 +41,7 @@ export function checkJournalConsistency(run: RunRecord, view: TelemetryView): Ch
   }
   const hal = halView(view.data);
   const reported = hal.summary?.status ?? hal.scenarioStatus;
-  const outcomes = journalOutcomes(run);
+  const outcomes = journalOutcomes(run.journal);
   const bad = CHECK_NAMES.filter((check) => !outcomes[check].ok);
   const listed = listedFailedChecks(hal);
   const seen: JournalConsistencySeen = { status: reported ?? null, failedChecks: listed, journal: outcomes };

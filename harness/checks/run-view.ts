@@ -1,10 +1,12 @@
 // What several checks read from one run, read the same way for all of them: the
-// telemetry (once per run), its HAL part, the mock's journal per smoke check, and the
-// status the run reported against the one a correct guardrail reports.
-import { checkFailure, journalAnswer } from '../../common/hal-contract/check-outcome.ts';
-import { CHECK_NAMES, type CheckName, type Expectation } from '../../mock-hal/index.ts';
+// telemetry (once per run), its HAL part, how a journal answer reads in a message, and the
+// status the run reported against the one a correct guardrail reports. What the journal
+// says per smoke check is journal-expectation.ts.
+import { isSuccessStatus } from '../../common/hal-contract/check-outcome.ts';
+import type { Expectation } from '../../mock-hal/index.ts';
 import { type Flow, type RunRecord, SMOKE_FLOWS } from '../run/types.ts';
 import { readTelemetryFileSync } from '../telemetry/telemetry-schema.ts';
+import type { JournalOutcome } from './journal-expectation.ts';
 
 export const isSmoke = (run: RunRecord): boolean => SMOKE_FLOWS.includes(run.flow);
 
@@ -64,41 +66,20 @@ export function observedStatus(run: RunRecord, view: TelemetryView): 'passed' | 
 }
 
 /**
- * What a correct guardrail reports: the scenario's expectation for the HAL smoke and
- * for plan (whose baseline fails under a failing scenario); flows that make no HAL
- * calls must pass whatever the scenario.
+ * What a correct guardrail reports: the run's expectation for the HAL smoke (the
+ * scenario's, or the journal's for a run judged by it: journal-expectation.ts) and for
+ * plan (whose baseline fails under a failing scenario); flows that make no HAL calls must
+ * pass whatever the scenario.
  */
 export function expectedStatus(flow: Flow, expect: Expectation): 'passed' | 'failed' {
   return flow === 'plan' || SMOKE_FLOWS.includes(flow) ? expect.status : 'passed';
 }
 
-/** Per smoke check, what the mock saw: every request answered 2xx-as-the-contract-says is `ok`. */
-export interface JournalOutcome {
-  requests: number;
-  /** The last request's HTTP status, null when it got no answer or never came. */
-  status: number | null;
-  /** The fault the mock injected into the last request, if any. */
-  fault: string | null;
-  ok: boolean;
-}
-
-export function journalOutcomes(run: RunRecord): Record<CheckName, JournalOutcome> {
-  const outcomes = {} as Record<CheckName, JournalOutcome>;
-  for (const check of CHECK_NAMES) {
-    const entries = run.journal.filter((entry) => entry.check === check);
-    const last = entries.at(-1);
-    outcomes[check] = {
-      requests: entries.length,
-      status: last && !last.fault ? last.status : null,
-      fault: last?.fault ?? null,
-      ok: entries.length > 0 && entries.every((entry) => checkFailure(check, journalAnswer(entry)) === null),
-    };
-  }
-  return outcomes;
-}
-
-/** "got 503", "got no answer (reset)", "never reached the mock". */
-export function answerText(outcome: Pick<JournalOutcome, 'requests' | 'status' | 'fault'>): string {
+/** "got 503", "got 200 (body is not JSON)", "got no answer (reset)", "never reached the mock". */
+export function answerText(outcome: Pick<JournalOutcome, 'requests' | 'status' | 'fault'> & { failure?: string | null }): string {
   if (outcome.requests === 0) return 'never reached the mock';
-  return outcome.fault ? `got no answer (${outcome.fault})` : `got ${outcome.status}`;
+  if (outcome.fault) return `got no answer (${outcome.fault})`;
+  // A failing 2xx failed by its body: say why, since the status alone reads as a pass.
+  const why = outcome.failure && outcome.status !== null && isSuccessStatus(outcome.status) ? ` (${outcome.failure})` : '';
+  return `got ${outcome.status}${why}`;
 }

@@ -5,7 +5,7 @@ import { assertExportableRepo, exportEvidence } from '../evidence/export-evidenc
 import { writeHtmlReport } from '../reports/html/index.ts';
 import { formatProgressLine, renderConsoleSummary, writeJsonReport, writeJunitReport, writeMarkdownReport, writeReports } from '../reports/index.ts';
 import { collectUserEnv } from '../run/run-environment.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type MockFactory, REFERENCE_GUARDRAILS_DIR, runHarness } from '../run/runner.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, type MockFactory, proxyTargetProblem, REFERENCE_GUARDRAILS_DIR, runHarness, SECRET_ENV } from '../run/runner.ts';
 import { FLOWS, type Flow } from '../run/types.ts';
 import { splitCommandLine } from './command-line.ts';
 import { commaList, concurrencyOption, wholeNumber } from './options.ts';
@@ -21,7 +21,11 @@ export const RUN_HELP = `Usage: guardrail-harness run [options]
                          HAL MCP server; native: the repository's own cargo, call_tool and hal-mcp
   --mcp-server "CMD"     hermetic: run this MCP server command instead of the built-in HAL server
   --mock KIND            in-process (default): a mock-hal per run on a loopback port; container[:IMAGE]:
-                         a mock-hal container per run (default image mock-hal:local; npm run image builds it)
+                         a mock-hal container per run (default image mock-hal:local; npm run image builds it);
+                         proxy:URL: a mock-hal proxy per run in front of the API at URL (a staging API): it answers
+                         what each scenario names and forwards the rest; validate and audit are then judged by what
+                         the journal shows was answered, not by the scenario's expect; give the API's key with
+                         --env ${SECRET_ENV}=KEY (or --env-file)
   --out DIR              evidence bundles go to DIR/<SPEC-ID>/<pair-id>/ (default ./evidence-bundles)
   --report-json FILE     also write the JSON report here
   --junit FILE           also write the JUnit XML report here
@@ -48,10 +52,21 @@ Example: guardrail-harness run --flows validate,audit,plan --scenarios healthy,d
 Example: guardrail-harness run --repo ~/code/product --env-file ci.env --env SPEC_OPS_HAL_SKIP=0 --export-evidence
 `;
 
+const MOCK_KINDS = 'in-process, container[:IMAGE] or proxy:URL';
+
+/** `--mock proxy:URL`: the API's base URL; undefined for another kind of mock. */
+function proxyTargetOf(kind: string): string | undefined {
+  if (!kind.startsWith('proxy:')) return undefined;
+  const target = kind.slice('proxy:'.length);
+  const problem = proxyTargetProblem(target);
+  if (problem !== null) throw new UsageError(`--mock proxy:URL: ${problem}`);
+  return target;
+}
+
 async function mockFactoryFor(kind: string): Promise<MockFactory | undefined> {
-  if (kind === 'in-process') return undefined;
+  if (kind === 'in-process' || kind.startsWith('proxy:')) return undefined;
   const match = /^container(?::(.+))?$/.exec(kind);
-  if (!match) throw new UsageError(`--mock must be in-process or container[:IMAGE], got "${kind}"`);
+  if (!match) throw new UsageError(`--mock must be ${MOCK_KINDS}, got "${kind}"`);
   // Loaded only when asked for: testcontainers is heavy and needs a Docker engine.
   const { startMockHalContainer } = await import('../../mock-hal/container/container.ts');
   const image = match[1];
@@ -115,6 +130,8 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
     if (mcpServer.length === 0) throw new UsageError('--mcp-server needs a command, for example --mcp-server "npx -y hal-mcp"');
   }
 
+  const proxyTarget = proxyTargetOf(values.mock);
+
   if (values['export-evidence']) {
     if (shard) throw new UsageError('--export-evidence exports a whole pair; run without --shard');
     // Refused before anything runs: the kit's own reference guardrails are never written to.
@@ -126,6 +143,7 @@ export async function runCommand(args: string[], io: Io): Promise<number> {
   const report = await runHarness({
     env,
     mockFactory,
+    ...(proxyTarget === undefined ? {} : { proxyTarget }),
     repo: values.repo,
     specId: values.spec,
     flows: flows as Flow[],

@@ -52,3 +52,14 @@ export function formatDuration(ms: number): string {
 export function formatExit(code: number | null): string {
   return code === null ? 'none' : String(code);
 }
+
+/** `failed [graphql_ping]` or `passed`: a run's expectation, as the reports write it. */
+export function expectationText(run: Pick<RunReport, 'expectedStatus' | 'expectedFailedChecks'>): string {
+  const checks = run.expectedFailedChecks ?? [];
+  return `${run.expectedStatus ?? 'none'}${checks.length > 0 ? ` [${checks.join(', ')}]` : ''}`;
+}
+
+/** Runs whose expectation was read from their journal rather than their scenario's expect. */
+export function journalJudgedRuns(runs: readonly RunReport[]): RunReport[] {
+  return runs.filter((run) => run.expectedFrom === 'journal');
+}

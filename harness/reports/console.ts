@@ -1,7 +1,7 @@
 // Plain-text output for a terminal: a live line per finished run and a closing table.
 // No colour, so it reads the same in CI logs and when piped.
 import type { HarnessReport, RunReport } from '../run/types.ts';
-import { checkWithReason, countChecks, failedChecks, formatDuration, formatExit, runLabel, runPassed } from './common.ts';
+import { checkWithReason, countChecks, expectationText, failedChecks, formatDuration, formatExit, journalJudgedRuns, runLabel, runPassed } from './common.ts';
 
 /** Columns are measured in code points; scenario and check names are ASCII in practice. */
 function width(text: string): number {
@@ -62,6 +62,10 @@ export function renderConsoleSummary(report: HarnessReport): string {
     '',
     `${report.ok ? 'PASSED' : 'FAILED'}: ${report.specId}, ${report.runs.length} run${report.runs.length === 1 ? '' : 's'}, ${failedRuns} failed`,
   ];
+  const fromJournal = journalJudgedRuns(report.runs);
+  if (fromJournal.length > 0) {
+    lines.push(`expected from the journal: ${fromJournal.map((run) => `${runLabel(run)} ${run.flow} ${expectationText(run)}`).join(', ')}`);
+  }
   for (const note of report.notes) lines.push(`note: ${note}`);
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // The Markdown summary, written for a CI job summary or a pull-request comment.
 import { writeFileAtomic } from '../../common/atomic-files.ts';
 import { CHECK_IDS, type CheckResult, type HarnessReport, type RunReport } from '../run/types.ts';
-import { failedChecks, formatDuration, formatExit, runLabel } from './common.ts';
+import { expectationText, failedChecks, formatDuration, formatExit, journalJudgedRuns, runLabel } from './common.ts';
 
 /** Escapes text so it renders literally in a paragraph, list item or table cell. */
 export function mdText(text: string): string {
@@ -77,6 +77,16 @@ export function renderMarkdown(report: HarnessReport): string {
     }
   }
   out.push('');
+
+  const fromJournal = journalJudgedRuns(report.runs);
+  if (fromJournal.length > 0) {
+    out.push('## Expected from the journal');
+    out.push('');
+    out.push("These runs were judged by what the mock actually answered, not by the scenario's expect:");
+    out.push('');
+    for (const run of fromJournal) out.push(`- ${mdText(runLabel(run))} · ${run.flow}: ${mdText(expectationText(run))}`);
+    out.push('');
+  }
 
   if (report.notes.length > 0) {
     out.push('## Notes');

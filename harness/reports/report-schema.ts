@@ -5,7 +5,8 @@
 //
 // Key order of report.json, fixed by the order of the shapes below:
 //   report  ok, specId, pairId, bundleDir, notes, environment?, runs
-//   run     scenario, phase?, flow, exitCode, durationMs, evidenceDir, matrixIndex?, status?, expectedStatus?, checks
+//   run     scenario, phase?, flow, exitCode, durationMs, evidenceDir, matrixIndex?, status?, expectedStatus?,
+//           expectedFrom?, expectedFailedChecks?, checks
 //   check   id, status, ok, message, detail
 //   detail  reason, expected, seen
 // Optional keys are left out when absent, never written as null.
@@ -13,6 +14,7 @@
 // The objects are strict: a key this version does not know is refused rather than
 // silently dropped, so a merge of shards from another version fails loudly.
 import { z } from 'zod';
+import { CHECK_NAMES } from '../../common/hal-contract/routes.ts';
 import { CHECK_IDS, FLOWS } from '../run/types.ts';
 
 export const CHECK_STATUSES = ['passed', 'failed', 'not-applicable'] as const;
@@ -77,6 +79,14 @@ export const RunReportSchema = z.strictObject({
   /** Status the telemetry reported, and the one a correct guardrail reports. */
   status: z.string().nullable().optional(),
   expectedStatus: z.enum(['passed', 'failed']).optional(),
+  /**
+   * Where the expectation came from: the scenario's `expect`, or, for a smoke run whose
+   * answers were decided per request or came from a real API behind a proxy, what its
+   * journal shows the mock answered (harness/checks/journal-expectation.ts).
+   */
+  expectedFrom: z.enum(['scenario', 'journal']).optional(),
+  /** validate/audit: the checks a correct guardrail lists in failed_checks. */
+  expectedFailedChecks: z.array(z.enum(CHECK_NAMES)).optional(),
   checks: z.array(CheckResultSchema),
 });
 

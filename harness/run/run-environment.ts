@@ -141,6 +141,21 @@ export function buildRunEnvironment(harnessVars: Record<string, string>, setting
   return { env: { ...baseEnvironment(), ...harnessVars, ...userEnv }, userEnv, overridden };
 }
 
+/**
+ * The user's setting of the API key the scripts read: the variable SPEC_OPS_HAL_SECRET_ENV
+ * names (`defaultSecretEnv` unless the user points it elsewhere), last setting winning as
+ * in buildRunEnvironment. Null when the user set none, and the harness's own key goes there.
+ * A run's mock, its secret-leak check and the report's redaction all need the key the
+ * scripts actually send.
+ */
+export function userApiKey(settings: readonly EnvSetting[], defaultSecretEnv: string): EnvSetting | null {
+  const last = (name: string) => settings.findLast((setting) => setting.name === name);
+  const secretEnv = last('SPEC_OPS_HAL_SECRET_ENV')?.value ?? defaultSecretEnv;
+  // A name no shell can hold is a variable the scripts cannot read the key from.
+  if (!ENV_NAME.test(secretEnv)) return null;
+  return last(secretEnv) ?? null;
+}
+
 const SECRET_NAME = /(^|_)(SECRET|TOKEN|PASSWORD|PASSWD|API_?KEY|CREDENTIALS?)($|_)/i;
 
 /**

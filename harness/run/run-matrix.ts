@@ -2,7 +2,8 @@
 // (the tools, the repository's scripts), and the matrix of (flow, scenario, phase) runs.
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { Behaviour, Expectation, Scenario } from '../../mock-hal/index.ts';
+import { type Behaviour, type Expectation, parseTarget, type Scenario } from '../../mock-hal/index.ts';
+import { SECRET_ENV } from './defaults.ts';
 import { type Flow, STAGE_OF_FLOW } from './types.ts';
 
 export const SCRIPTS_DIR = 'scripts/spec_ops_004/commands';
@@ -51,6 +52,23 @@ export function preflight(repo: string, flows: readonly Flow[]): void {
   if (missing.length > 0) {
     throw new HarnessSetupError(
       `${repo} has no ${missing.map((flow) => join(SCRIPTS_DIR, STAGE_OF_FLOW[flow].script)).join(', ')}; is --repo the root of a guardrail repository?`,
+    );
+  }
+}
+
+/**
+ * Why `target` cannot be the API behind a proxy, or null when it can. mock-hal's
+ * parseTarget decides; its message names mock-hal's own flags, so this one says what the
+ * harness needs instead.
+ */
+export function proxyTargetProblem(target: string): string | null {
+  try {
+    parseTarget(target);
+    return null;
+  } catch {
+    return (
+      `${JSON.stringify(target)} is not a base URL the proxy can forward to: give an http:// or https:// URL with no user name, ` +
+      `password, query or fragment, like http://staging.internal:7878 (the API's key goes in --env ${SECRET_ENV}=KEY)`
     );
   }
 }

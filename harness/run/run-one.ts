@@ -6,6 +6,7 @@ import { mkdir } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import type { MockHalHandle, Scenario } from '../../mock-hal/index.ts';
 import { expectedStatus, judgeRun } from '../checks/index.ts';
+import { runExpectation } from '../checks/journal-expectation.ts';
 import { type createBundle, writeRunEvidence } from '../evidence/evidence.ts';
 import type { PairRunInput } from '../evidence/pair-file.ts';
 import { createHermeticShims } from '../fakes/shims/hermetic.ts';
@@ -44,6 +45,10 @@ export interface RunContext {
   manifest: string;
   baselineAllowFail: boolean;
   userEnv: readonly EnvSetting[];
+  /** The key the user gave the scripts (run-environment.ts userApiKey); every run then uses it, else each makes its own. */
+  userApiKey: string | undefined;
+  /** Every run's mock is a mock-hal proxy in front of a real API: its smoke runs are judged by their journal. */
+  proxied: boolean;
   mockFactory: MockFactory;
   bundle: Awaited<ReturnType<typeof createBundle>>;
 }
@@ -53,13 +58,18 @@ interface RunOutcome {
   pair: PairRunInput;
   /** For the report's environment section: the run, its key (redacted wherever it shows), the harness variables the user replaced. */
   environment: { label: string; apiKey: string; overridden: string[] };
+  /** A note for the report, when the run could not be judged the way it should have been. */
+  note?: string;
 }
 
 export async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOutcome> {
   const workDir = await scratchDir('guardrail-run-');
   const repoDir = join(workDir, 'repo');
-  const apiKey = `kvd_harness_${randomBytes(12).toString('hex')}`;
+  // The key the scripts send is the one the mock takes and secret-leak looks for.
+  const apiKey = ctx.userApiKey ?? `kvd_harness_${randomBytes(12).toString('hex')}`;
   const phase = spec.phaseIndex === undefined ? undefined : spec.scenario.phases[spec.phaseIndex];
+  // A steady scenario is a timeline of one phase: the one that answers.
+  const answering = spec.scenario.phases[spec.phaseIndex ?? 0];
   const mock = await ctx.mockFactory(spec.scenario, apiKey);
   try {
     if (spec.phaseIndex !== undefined) await mock.setScenario(spec.scenario, { phase: spec.phaseIndex, hold: true });
@@ -115,12 +125,15 @@ export async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOut
     const producedFiles = await changedFiles(repoDir);
     const stagePrefix = `${STAGE_OF_FLOW[spec.flow].stage}_`;
     const telemetryPath = producedFiles.find((file) => basename(file).startsWith(stagePrefix) && file.endsWith('.json')) ?? null;
+    // Decided after the run: a phase that decides per request, or a real API, answers what only the journal knows.
+    const expectation = runExpectation({ flow: spec.flow, phase: { endpoints: answering?.endpoints ?? {}, expect: spec.expect }, proxied: ctx.proxied, journal });
+    const label = `${spec.scenario.name}${phase ? `/${phase.name}` : ''}/${spec.flow}`;
 
     const record: RunRecord = {
       scenario: spec.scenario.name,
       ...(phase ? { phase: phase.name } : {}),
       flow: spec.flow,
-      expect: spec.expect,
+      expect: expectation.expect,
       exitCode: result.exitCode,
       signal: result.signal,
       timedOut: result.timedOut,
@@ -139,7 +152,8 @@ export async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOut
       ...(ctx.userEnv.length > 0 ? { userEnv } : {}),
     };
     const judged = judgeRun(record, ctx.transport);
-    const expected = expectedStatus(spec.flow, spec.expect);
+    const expected = expectedStatus(spec.flow, expectation.expect);
+    const smoke = SMOKE_FLOWS.includes(spec.flow);
 
     const runDir = await ctx.bundle.runDir(
       spec.scenario.name,
@@ -158,11 +172,14 @@ export async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOut
       shimLines: record.shimCalls,
       stdout: result.stdout,
       stderr: result.stderr,
-      telemetryHal: SMOKE_FLOWS.includes(spec.flow) ? telemetryHal : undefined,
+      telemetryHal: smoke ? telemetryHal : undefined,
       repoDir,
       extra: {
         transport: ctx.transport,
-        expect: spec.expect,
+        expect: expectation.expect,
+        expectedFrom: expectation.from,
+        // What the scenario said, kept beside the expectation that replaced it.
+        ...(expectation.from === 'journal' ? { scenarioExpect: spec.expect } : {}),
         timedOut: result.timedOut,
         signal: result.signal,
         reportedStatus: judged.status,
@@ -180,6 +197,8 @@ export async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOut
         matrixIndex: spec.matrixIndex,
         status: judged.status,
         expectedStatus: expected,
+        expectedFrom: expectation.from,
+        ...(smoke ? { expectedFailedChecks: [...expectation.expect.failedChecks] } : {}),
       },
       pair: {
         scenario: record.scenario,
@@ -190,7 +209,10 @@ export async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOut
         exitCode: result.exitCode,
         evidenceDir: runDir,
       },
-      environment: { label: `${record.scenario}${record.phase !== undefined ? `/${record.phase}` : ''}/${spec.flow}`, apiKey, overridden: effective },
+      environment: { label, apiKey, overridden: effective },
+      ...(expectation.noSmokeRequest
+        ? { note: `${label}: the journal holds no smoke request, so the run is judged by the scenario's expect, which is only its worst case` }
+        : {}),
     };
   } finally {
     await mock.close();

@@ -6,16 +6,16 @@ import type { Scenario } from '../../mock-hal/index.ts';
 import { DEFAULT_SCENARIOS_DIR, startMockHal, toScenario } from '../../mock-hal/index.ts';
 import { checkTransition, notApplicableTransition } from '../checks/index.ts';
 import { createBundle } from '../evidence/evidence.ts';
-import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HANG_CALL_TIMEOUT_SECONDS, REFERENCE_GUARDRAILS_DIR } from './defaults.ts';
+import { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HANG_CALL_TIMEOUT_SECONDS, REFERENCE_GUARDRAILS_DIR, SECRET_ENV } from './defaults.ts';
 import { snapshotRepository } from './repo-copy.ts';
-import { describeUserEnvironment, userEnvironmentNotes, validateEnvSettings } from './run-environment.ts';
-import { expandRuns, HarnessSetupError, preflight, scenarioHangs, shardRuns } from './run-matrix.ts';
+import { describeUserEnvironment, userApiKey, userEnvironmentNotes, validateEnvSettings } from './run-environment.ts';
+import { expandRuns, HarnessSetupError, preflight, proxyTargetProblem, scenarioHangs, shardRuns } from './run-matrix.ts';
 import { executeRun, type MockFactory, type RunContext } from './run-one.ts';
 import { pool, removeScratch, scratchDir } from './scratch.ts';
 import { CHECK_IDS, type EnvSetting, type Flow, type HarnessReport, type RunReport } from './types.ts';
 
 export { DEFAULT_MANIFEST, DEFAULT_SPEC_ID, HANG_CALL_TIMEOUT_SECONDS, REFERENCE_GUARDRAILS_DIR, SECRET_ENV } from './defaults.ts';
-export { HarnessSetupError, SCRIPTS_DIR, scenarioHangs, shardRuns } from './run-matrix.ts';
+export { HarnessSetupError, proxyTargetProblem, SCRIPTS_DIR, scenarioHangs, shardRuns } from './run-matrix.ts';
 export { type MockFactory, parseShimLog } from './run-one.ts';
 export { removeAllScratch } from './scratch.ts';
 
@@ -53,12 +53,27 @@ export interface HarnessOptions {
    * loopback port). The container module plugs in here.
    */
   mockFactory?: MockFactory;
+  /**
+   * The base URL of a real API (a staging one): each run's mock is then an in-process
+   * mock-hal proxy in front of it, answering what its scenario names and forwarding the
+   * rest. The scenario's expect cannot know what that API answers, so validate and audit
+   * runs are judged by their journal. The scripts send the key given to
+   * HAL_SECRET_KAVEDARR_API_KEY in `env`, which is what the API checks.
+   */
+  proxyTarget?: string;
 }
 
 const inProcessMock =
-  (scenariosDir: string): MockFactory =>
+  (scenariosDir: string, target?: string): MockFactory =>
   (scenario, apiKey) =>
-    startMockHal({ scenario, apiKey, scenariosDir });
+    startMockHal({ scenario, apiKey, scenariosDir, ...(target === undefined ? {} : { target }) });
+
+/** A bad proxy target stops the harness before any run. */
+function checkProxyTarget(target: string, mockFactory: MockFactory | undefined): void {
+  if (mockFactory) throw new HarnessSetupError('give either a mock factory or a proxy target, not both: a proxy is an in-process mock-hal');
+  const problem = proxyTargetProblem(target);
+  if (problem !== null) throw new HarnessSetupError(`proxy target ${problem}`);
+}
 
 /**
  * The transition check spans the runs of each flow, in matrix order (the order
@@ -96,6 +111,13 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
     throw new HarnessSetupError((error as Error).message);
   }
   preflight(repo, flows);
+  if (options.proxyTarget !== undefined) checkProxyTarget(options.proxyTarget, options.mockFactory);
+  const userKey = userApiKey(userEnv, SECRET_ENV);
+  if (userKey?.value === '') {
+    throw new HarnessSetupError(
+      `${userKey.source} sets ${userKey.name} to an empty value, so the scripts would send no API key; give it the API's key, or leave it unset and each run gets a key of its own`,
+    );
+  }
   const scenarios = (options.scenarios ?? ['healthy', 'degraded']).map((ref) => toScenario(ref, scenariosDir));
   const runs = shardRuns(expandRuns(scenarios, flows), options.shard);
 
@@ -107,6 +129,20 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
     if (options.mcpServer) notes.push(`MCP server: ${options.mcpServer.join(' ')} (in place of the built-in HAL server)`);
   } else {
     notes.push("native transport: the repository's own cargo, call_tool and hal-mcp were used; manifest-path is not checked");
+  }
+  if (options.proxyTarget !== undefined) {
+    notes.push(
+      `mock-hal proxy: each run's mock forwards what its scenario does not name to ${options.proxyTarget}; validate and audit are judged by what their journal shows it answered, not by the scenario's expect`,
+    );
+    if (!userKey) {
+      notes.push(
+        `the scripts sent a key the harness made up, which ${options.proxyTarget} will refuse; give its key with --env ${SECRET_ENV}=KEY or --env-file`,
+      );
+    }
+  }
+  if (userKey) {
+    const where = options.proxyTarget === undefined ? "every run's mock takes it" : `the scripts send it through the proxy to ${options.proxyTarget}`;
+    notes.push(`API key: the one ${userKey.source} gave ${userKey.name}; ${where}, and secret-leak looks for it`);
   }
   if (options.shard) notes.push(`shard ${options.shard.index}/${options.shard.total}: ${runs.length} runs of the matrix`);
 
@@ -125,7 +161,9 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
       manifest: options.manifest ?? DEFAULT_MANIFEST,
       baselineAllowFail: options.baselineAllowFail ?? false,
       userEnv,
-      mockFactory: options.mockFactory ?? inProcessMock(scenariosDir),
+      userApiKey: userKey?.value,
+      proxied: options.proxyTarget !== undefined,
+      mockFactory: options.mockFactory ?? inProcessMock(scenariosDir, options.proxyTarget),
       bundle,
     };
     const outcomes = await pool(runs, options.concurrency ?? availableParallelism(), async (spec) => {
@@ -152,6 +190,7 @@ export async function runHarness(options: HarnessOptions = {}): Promise<HarnessR
           )
         : undefined;
     if (environment) notes.push(...userEnvironmentNotes(environment, outcomes.length));
+    notes.push(...outcomes.flatMap((outcome) => (outcome.note === undefined ? [] : [outcome.note])));
     return {
       ok: reports.every((run) => run.checks.every((check) => check.ok !== false)),
       specId,

@@ -40,6 +40,10 @@ export interface ReportRun {
   checks: ReadCheck[];
   status: string | null;
   expectedStatus: string | null;
+  /** `scenario` or `journal`; null in a report written before runs said where their expectation came from. */
+  expectedFrom: string | null;
+  /** validate/audit: the checks expected in failed_checks; null when the report does not say. */
+  expectedFailedChecks: string[] | null;
 }
 
 export interface BundleReport {
@@ -158,6 +162,8 @@ function toReportRun(value: Record<string, unknown>, path: string, problems: Bun
     checks,
     status: strOrNull(value.status),
     expectedStatus: strOrNull(value.expectedStatus),
+    expectedFrom: strOrNull(value.expectedFrom),
+    expectedFailedChecks: Array.isArray(value.expectedFailedChecks) ? value.expectedFailedChecks.map((check) => String(check)) : null,
   };
 }
 

@@ -68,6 +68,8 @@ export async function loadHtmlReportInput(bundleDir: string, outFile: string = j
       checks: run.checks,
       reportedStatus: typeof manifest?.reportedStatus === 'string' ? manifest.reportedStatus : (run.status ?? pair?.status ?? null),
       expectedStatus: typeof expect.status === 'string' ? expect.status : (run.expectedStatus ?? pair?.expectedStatus ?? null),
+      expectedFrom: run.expectedFrom ?? (typeof manifest?.expectedFrom === 'string' ? manifest.expectedFrom : null),
+      expectedFailedChecks: run.expectedFailedChecks,
       telemetry,
       telemetryHref:
         telemetry !== null && folder !== null && folder.telemetryName !== null ? relativeHref(fromDir, join(folder.dir, folder.telemetryName)) : null,

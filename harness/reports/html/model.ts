@@ -43,6 +43,10 @@ export interface HtmlRun {
   checks: HtmlCheck[];
   reportedStatus: string | null;
   expectedStatus: string | null;
+  /** `journal` when the expectation was read from what the mock answered; absent or null: the scenario's. */
+  expectedFrom?: string | null;
+  /** validate/audit: the checks expected in failed_checks, when known. */
+  expectedFailedChecks?: string[] | null;
   telemetry: HtmlTelemetry | null;
   /** Link to the telemetry file, when there is one. */
   telemetryHref: string | null;

@@ -2,8 +2,16 @@
 import { FLOWS } from '../../run/types.ts';
 import { formatDuration, formatExit } from '../common.ts';
 import { escapeHtml, link, statusBadge } from './escape.ts';
-import { type HtmlReportInput, runFailed, runName } from './model.ts';
+import { type HtmlReportInput, type HtmlRun, runFailed, runName } from './model.ts';
 import { type DiffKind, diffTelemetry, renderJsonWithDiff } from './telemetry-diff.ts';
+
+/** Marks an expectation read from the journal, with the checks it expects to fail; nothing for a scenario's own. */
+function expectedFromText(run: HtmlRun): string {
+  if (run.expectedFrom !== 'journal') return '';
+  const checks = run.expectedFailedChecks ?? [];
+  const title = "judged by what the mock answered, not by the scenario's expect";
+  return ` <span class="muted small" title="${escapeHtml(title)}">from the journal${checks.length > 0 ? `: ${checks.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}` : ''}</span>`;
+}
 
 function flowOrder(flow: string): number {
   const index = (FLOWS as readonly string[]).indexOf(flow);
@@ -16,7 +24,7 @@ export function renderRunsTable(input: HtmlReportInput): string {
     return (
       `<tr class="${failed.length > 0 ? 'notok' : 'ok'}"><td>${failed.length > 0 ? '<span class="badge fail">FAIL</span>' : '<span class="badge pass">ok</span>'}</td>` +
       `<td>${escapeHtml(runName(run))}</td><td>${escapeHtml(run.flow)}</td><td class="num">${escapeHtml(formatExit(run.exitCode))}</td>` +
-      `<td class="num">${escapeHtml(formatDuration(run.durationMs))}</td><td>${statusBadge(run.reportedStatus)} / ${statusBadge(run.expectedStatus)}</td>` +
+      `<td class="num">${escapeHtml(formatDuration(run.durationMs))}</td><td>${statusBadge(run.reportedStatus)} / ${statusBadge(run.expectedStatus)}${expectedFromText(run)}</td>` +
       `<td>${failed.map((id) => `<code>${escapeHtml(id)}</code>`).join(', ')}</td></tr>`
     );
   });
@@ -50,7 +58,7 @@ export function renderPairs(input: HtmlReportInput): string {
       out.push(`<div class="column${runFailed(run) ? ' failing' : ''}" data-run="${escapeHtml(runName(run))}">`);
       out.push(
         `<div class="colhead"><strong>${escapeHtml(runName(run))}</strong> ${verdict}<br>` +
-          `reported ${statusBadge(run.reportedStatus)} expected ${statusBadge(run.expectedStatus)} · exit ${escapeHtml(formatExit(run.exitCode))} · ${escapeHtml(formatDuration(run.durationMs))}` +
+          `reported ${statusBadge(run.reportedStatus)} expected ${statusBadge(run.expectedStatus)}${expectedFromText(run)} · exit ${escapeHtml(formatExit(run.exitCode))} · ${escapeHtml(formatDuration(run.durationMs))}` +
           `${run.telemetryHref !== null ? ` · ${link(run.telemetryHref, 'telemetry.json')}` : ''}</div>`,
       );
       if (run.telemetry === null) {

@@ -71,6 +71,18 @@ describe('guardrail-harness run', () => {
     ],
     [['run', '--export-evidence', '--repo', '/nonexistent/repo'], /--repo \/nonexistent\/repo is not a folder/],
     [['run', '--export-evidence', '--shard', '1/2', '--repo', '/tmp'], /--export-evidence exports a whole pair; run without --shard/],
+    [['run', '--mock', 'bogus'], /--mock must be in-process, container\[:IMAGE\] or proxy:URL, got "bogus"/],
+    [
+      ['run', '--mock', 'proxy:staging.internal'],
+      /--mock proxy:URL: "staging\.internal" is not a base URL the proxy can forward to: give an http:\/\/ or https:\/\/ URL with no user name, password, query or fragment, like http:\/\/staging\.internal:7878 \(the API's key goes in --env HAL_SECRET_KAVEDARR_API_KEY=KEY\)/,
+    ],
+    [['run', '--mock', 'proxy:ftp://staging.internal'], /"ftp:\/\/staging\.internal" is not a base URL the proxy can forward to/],
+    [['run', '--mock', 'proxy:http://user:pw@staging.internal'], /"http:\/\/user:pw@staging\.internal" is not a base URL/],
+    [['run', '--mock', 'proxy:http://staging.internal/?key=1'], /is not a base URL the proxy can forward to/],
+    [
+      ['run', '--env', 'HAL_SECRET_KAVEDARR_API_KEY='],
+      /--env sets HAL_SECRET_KAVEDARR_API_KEY to an empty value, so the scripts would send no API key; give it the API's key, or leave it unset/,
+    ],
   ])('%j exits 2 with a message that says what to do', (args, message) => {
     const result = harness(args);
     expect(result.code).toBe(2);
@@ -99,6 +111,7 @@ describe('guardrail-harness run', () => {
       expect(help).toMatch(/--env-file FILE +KEY=VALUE lines, # comments and blank lines ignored/);
     }
     expect(harness(['run', '--help']).stdout).toMatch(/--export-evidence +copy every run's guardrail-written files/);
+    expect(harness(['run', '--help']).stdout).toMatch(/proxy:URL: a mock-hal proxy per run in front of the API at URL/);
   });
 });
 

@@ -168,7 +168,16 @@ describe('JSON report', () => {
     expect(Object.keys(json.runs[0] as object)).toEqual(['scenario', 'flow', 'exitCode', 'durationMs', 'evidenceDir', 'checks']);
     const full = buildJsonReport({
       ...PASSING,
-      runs: [backwards({ ...run({ phase: 'p', scenario: 's', flow: 'plan' }), matrixIndex: 4, status: null, expectedStatus: 'passed' })],
+      runs: [
+        backwards({
+          ...run({ phase: 'p', scenario: 's', flow: 'plan' }),
+          matrixIndex: 4,
+          status: null,
+          expectedStatus: 'passed',
+          expectedFrom: 'journal',
+          expectedFailedChecks: ['graphql_ping'],
+        }),
+      ],
     });
     expect(Object.keys(full.runs[0] as object)).toEqual([
       'scenario',
@@ -180,6 +189,8 @@ describe('JSON report', () => {
       'matrixIndex',
       'status',
       'expectedStatus',
+      'expectedFrom',
+      'expectedFailedChecks',
       'checks',
     ]);
     expect(json.runs[1]).toMatchObject({ scenario: 'flap', phase: 'phase-2-down', flow: 'audit', exitCode: null });

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHECK_NAMES, type CheckName } from '../../../common/hal-contract/routes.ts';
 import { runHarness } from '../../../harness/run/runner.ts';
 import { FLOWS, type HarnessReport } from '../../../harness/run/types.ts';
-import { listScenarios } from '../../../mock-hal/scenario/scenario-store.ts';
+import { listScenarios, resolveScenario } from '../../../mock-hal/scenario/scenario-store.ts';
 import { outageHealthSample, productionSample, SAMPLES_SKIP_REASON, samplesTitle } from '../../support/samples.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'matrix-test-'));
@@ -169,6 +169,45 @@ describe('reference guardrails, full matrix', () => {
     });
   });
 
+  // The matrix runs every bundled scenario, so the ones that decide per request are here too:
+  // their static expect is the worst case, and each smoke run is judged by what its mock answered.
+  describe('scenarios that decide per request, judged by the journal', () => {
+    const SMOKE = ['validate', 'audit'] as const;
+    const cases = [
+      { scenario: 'flaky', phase: undefined, failed: ['graphql_ping'] },
+      { scenario: 'flaky-window', phase: 'window', failed: ['indexer_test', 'graphql_ping'] },
+    ] as const;
+
+    it.each(cases)('$scenario $phase: expects exactly what the mock failed, and the guardrails report just that', ({ scenario, phase, failed }) => {
+      const declared = resolveScenario(scenario).phases.find((candidate) => phase === undefined || candidate.name === phase)?.expect;
+      // The scenario's own expect would have judged these runs wrongly.
+      expect(declared?.failedChecks).not.toEqual(failed);
+      for (const flow of SMOKE) {
+        const run = runOf(scenario, flow, phase);
+        expect(run).toMatchObject({ expectedFrom: 'journal', expectedFailedChecks: failed, expectedStatus: 'failed', status: 'failed' });
+        expect(run.checks.filter((check) => check.ok === false)).toEqual([]);
+        expect(halSummary(run).failed_checks).toEqual(failed);
+        const failing = journal(run)
+          .filter((entry) => entry.failure !== null)
+          .map((entry) => entry.check);
+        expect(failing).toEqual(failed);
+        const manifest = JSON.parse(readFileSync(join(run.evidenceDir, 'manifest.json'), 'utf8'));
+        expect(manifest).toMatchObject({ expect: { status: 'failed', failedChecks: failed }, expectedFrom: 'journal', scenarioExpect: declared });
+      }
+    });
+
+    it("keeps the scenario's expect where nothing is decided per request, and for flows without HAL calls", () => {
+      for (const flow of SMOKE) {
+        for (const phase of ['before', 'after']) {
+          expect(runOf('flaky-window', flow, phase)).toMatchObject({ expectedFrom: 'scenario', expectedFailedChecks: [], expectedStatus: 'passed' });
+        }
+      }
+      // Plan's baseline is forced to fail by the scenario's static status.
+      expect(runOf('flaky', 'plan')).toMatchObject({ expectedFrom: 'scenario', expectedStatus: 'failed', status: 'failed' });
+      expect(runOf('flaky', 'plan').expectedFailedChecks).toBeUndefined();
+    });
+  });
+
   it('writes nothing into the bundled reference repository', () => {
     expect(
       existsSync(join(import.meta.dirname, '../../harness/reference-guardrails/docs/SPEC-OPS-004-integrated-coder-hooks/evidence/commands/SPEC-KIT-018')),
@@ -194,7 +233,7 @@ function halSummary(run: { evidenceDir: string }): { status?: string; failed_che
   return JSON.parse(readFileSync(join(run.evidenceDir, 'telemetry.json'), 'utf8')).hal.summary;
 }
 
-function journal(run: { evidenceDir: string }): { check: string; status: number | null; fault?: string }[] {
+function journal(run: { evidenceDir: string }): { check: string; status: number | null; fault?: string; failure?: string | null }[] {
   return JSON.parse(readFileSync(join(run.evidenceDir, 'journal.json'), 'utf8'));
 }
 

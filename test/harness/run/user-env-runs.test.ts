@@ -8,9 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderJsonReport } from '../../../harness/reports/json.ts';
 import { runHarness } from '../../../harness/run/runner.ts';
 import type { EnvSetting, HarnessReport } from '../../../harness/run/types.ts';
+import { materialiseVariant, type VariantRepo } from '../../support/variant-repo.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'user-env-runs-'));
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+const USER_KEY = 'kvd_user_given_key_7c41e0';
+let leaky: VariantRepo;
+afterAll(async () => {
+  rmSync(out, { recursive: true, force: true });
+  await leaky?.remove();
+});
 const flag = (name: string, value: string): EnvSetting => ({ name, value, source: '--env' });
 const failures = (report: HarnessReport) =>
   report.runs.flatMap((run) => run.checks.filter((check) => check.ok === false).map((check) => `${run.scenario}/${run.flow} ${check.id}: ${check.message}`));
@@ -20,13 +26,17 @@ describe('--env on real runs', () => {
   let telemetryOff: HarnessReport;
   let secretEnv: HarnessReport;
   let path: HarnessReport;
+  let userKey: HarnessReport;
 
   beforeAll(async () => {
-    [allowFail, telemetryOff, secretEnv, path] = await Promise.all([
+    // The secret-leak variant writes the key it was given into its log.
+    leaky = await materialiseVariant('secret-leak');
+    [allowFail, telemetryOff, secretEnv, path, userKey] = await Promise.all([
       runHarness({ flows: ['plan'], out, env: [flag('SPEC_OPS_BASELINE_ALLOW_FAIL', '1')] }),
       runHarness({ flows: ['validate'], out, env: [flag('SPEC_OPS_TELEMETRY_HAL', '0')] }),
       runHarness({ flows: ['validate'], scenarios: ['healthy'], out, env: [flag('SPEC_OPS_HAL_SECRET_ENV', 'KAVEDARR_KEY_V2')] }),
       runHarness({ flows: ['validate'], scenarios: ['healthy'], out, env: [flag('PATH', `${process.env.PATH}${delimiter}/opt/user-tools/bin`)] }),
+      runHarness({ repo: leaky.dir, flows: ['validate'], scenarios: ['healthy'], out, env: [flag('HAL_SECRET_KAVEDARR_API_KEY', USER_KEY)] }),
     ]);
   }, 120_000);
 
@@ -51,6 +61,20 @@ describe('--env on real runs', () => {
     expect(failures(secretEnv)).toEqual([]);
     expect(secretEnv.runs[0]?.checks.find((check) => check.id === 'hal-reached')).toMatchObject({ status: 'passed', detail: { seen: { requests: 4 } } });
     expect(secretEnv.environment?.overridden).toEqual([{ name: 'SPEC_OPS_HAL_SECRET_ENV', runs: ['healthy/validate'] }]);
+  });
+
+  it("makes a key the user gives the run's key: the mock takes it, and secret-leak looks for it", () => {
+    const run = userKey.runs[0];
+    // The mock answered the user's key: the smoke passed, which it cannot with a key the mock does not know.
+    expect(run).toMatchObject({ status: 'passed', expectedStatus: 'passed' });
+    expect(run?.checks.find((check) => check.id === 'telemetry-status')).toMatchObject({ status: 'passed' });
+    // The variant logs the key it sent, so finding it proves secret-leak looked for the user's key.
+    expect(run?.checks.find((check) => check.id === 'secret-leak')).toMatchObject({
+      status: 'failed',
+      detail: { reason: 'leaked', seen: { places: [expect.stringMatching(/spec-validate_.*\.log$/)] } },
+    });
+    expect(userKey.notes).toContain("API key: the one --env gave HAL_SECRET_KAVEDARR_API_KEY; every run's mock takes it, and secret-leak looks for it");
+    expect(userKey.environment?.set).toEqual([{ name: 'HAL_SECRET_KAVEDARR_API_KEY', value: '[REDACTED]', source: '--env' }]);
   });
 
   it('keeps the hermetic shims in front of a PATH the user sets', () => {
