@@ -5,8 +5,8 @@ import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { CHECK_NAMES, type CheckName } from '../../mock-hal/index.ts';
 import type { CheckResult, RunRecord } from '../run/types.ts';
-import { type CheckResultOf, result } from './result.ts';
 import { journalOutcomes } from './journal-expectation.ts';
+import { type CheckResultOf, result } from './result.ts';
 import { answerText, halView, isSmoke, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
 
 export const ARTIFACT_PROBLEM_KINDS = [

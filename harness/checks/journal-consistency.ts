@@ -4,8 +4,8 @@
 // hal.summary.failed_checks.
 import { CHECK_NAMES, type CheckName } from '../../mock-hal/index.ts';
 import { type RunRecord, SMOKE_FLOWS } from '../run/types.ts';
-import { type CheckResultOf, otherFlow, result } from './result.ts';
 import { type JournalOutcome, journalOutcomes } from './journal-expectation.ts';
+import { type CheckResultOf, otherFlow, result } from './result.ts';
 import { answerText, halView, isSmoke, listedFailedChecks, type TelemetryView, unreadable } from './run-view.ts';
 
 export type JournalConsistencyReason =

@@ -126,7 +126,12 @@ export async function executeRun(spec: RunSpec, ctx: RunContext): Promise<RunOut
     const stagePrefix = `${STAGE_OF_FLOW[spec.flow].stage}_`;
     const telemetryPath = producedFiles.find((file) => basename(file).startsWith(stagePrefix) && file.endsWith('.json')) ?? null;
     // Decided after the run: a phase that decides per request, or a real API, answers what only the journal knows.
-    const expectation = runExpectation({ flow: spec.flow, phase: { endpoints: answering?.endpoints ?? {}, expect: spec.expect }, proxied: ctx.proxied, journal });
+    const expectation = runExpectation({
+      flow: spec.flow,
+      phase: { endpoints: answering?.endpoints ?? {}, expect: spec.expect },
+      proxied: ctx.proxied,
+      journal,
+    });
     const label = `${spec.scenario.name}${phase ? `/${phase.name}` : ''}/${spec.flow}`;
 
     const record: RunRecord = {

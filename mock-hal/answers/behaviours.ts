@@ -30,9 +30,27 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 
 const NULL_BODY_STATUSES = new Set([204, 205, 304]);
 
+/**
+ * The body text of each answer built here, for judging it by the contract's rule. Reading
+ * it back from the Response instead (clone, text) would change how @hono/node-server
+ * sends it: a materialised string body gains a `text/plain` type the scenario never set.
+ */
+const sentBodies = new WeakMap<Response, string>();
+
+/** The body text `response` was built with here or by `withSentBody`; undefined for any other Response. */
+export function sentBodyOf(response: Response): string | undefined {
+  return sentBodies.get(response);
+}
+
+export function withSentBody(response: Response, body: string): Response {
+  sentBodies.set(response, body);
+  return response;
+}
+
 /** Builds a Response, dropping the body for statuses that may not carry one. */
 function answer(body: string | null, status: number, headers: Record<string, string>): Response {
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, headers });
+  const sent = NULL_BODY_STATUSES.has(status) ? null : body;
+  return withSentBody(new Response(sent, { status, headers }), sent ?? '');
 }
 
 export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
@@ -102,10 +120,7 @@ export async function runBehaviour(behaviour: Behaviour, ctx: BehaviourContext):
     case 'status':
       return jsonResponse(behaviour.body ?? errorBody(behaviour.status), behaviour.status, behaviour.headers);
     case 'empty':
-      return new Response(null, {
-        status: behaviour.status ?? 200,
-        headers: behaviour.contentType ? { 'content-type': behaviour.contentType } : {},
-      });
+      return answer(null, behaviour.status ?? 200, behaviour.contentType ? { 'content-type': behaviour.contentType } : {});
     case 'malformed':
       return malformed(behaviour.variant, behaviour.status ?? 200, ctx.check);
     case 'graphql-errors':

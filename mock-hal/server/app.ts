@@ -6,7 +6,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { type Context, Hono } from 'hono';
 import { checkFailure } from '../../common/hal-contract/check-outcome.ts';
 import { type CheckName, checkAtPath, describeSmokeRoutes, SMOKE_ROUTES } from '../../common/hal-contract/routes.ts';
-import { type Fault, type FaultAdapter, jsonResponse, jsonTextResponse, runBehaviour } from '../answers/behaviours.ts';
+import { type Fault, type FaultAdapter, jsonResponse, jsonTextResponse, runBehaviour, sentBodyOf } from '../answers/behaviours.ts';
 import { healthJson, indexerTestBody, MAX_PAGE_SIZE, moviePageJson } from '../answers/bodies.ts';
 import { createGraphqlInspector, type GraphqlInspection } from '../answers/graphql.ts';
 import type { GraphqlServer } from '../answers/graphql-server.ts';
@@ -259,7 +259,8 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
         forward: () => forward(c, faults),
       });
       if (!c.get('fault') && response !== RESPONSE_ALREADY_SENT && bodyDecides(behaviour)) {
-        c.set('failure', checkFailure(check, { kind: 'answer', status: response.status, body: await response.clone().text() }));
+        const body = sentBodyOf(response);
+        c.set('failure', checkFailure(check, { kind: 'answer', status: response.status, ...(body === undefined ? {} : { body }) }));
       }
       return response;
     };

@@ -1,6 +1,7 @@
 // The `forward` behaviour: mock-hal proxy passes a request to the real API and sends its
 // answer back unchanged but for the hop-by-hop headers. Like the API, it answers when the
 // API does: a refused or dropped connection reaches the client as a dropped connection.
+import { withSentBody } from '../answers/behaviours.ts';
 import { fetchErrorText } from '../record/recorded-answer.ts';
 import { HOP_BY_HOP_HEADERS } from '../record/replay-headers.ts';
 import { joinTarget } from '../record/target.ts';
@@ -12,7 +13,7 @@ export interface Upstream {
 }
 
 export type Forwarded =
-  | { kind: 'answer'; response: Response; body: Uint8Array }
+  | { kind: 'answer'; response: Response }
   /** No answer: the connection failed, or the client left first (then `error` says so). */
   | { kind: 'no-answer'; error: string; clientLeft: boolean };
 
@@ -56,7 +57,8 @@ export async function forwardRequest(upstream: Upstream, request: ForwardRequest
     // Headers.forEach joins several Set-Cookie values with commas, which would break them.
     for (const cookie of response.headers.getSetCookie()) out.append('set-cookie', cookie);
     const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || request.method === 'HEAD';
-    return { kind: 'answer', body, response: new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: out }) };
+    const answer = new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: out });
+    return { kind: 'answer', response: withSentBody(answer, nullBody ? '' : new TextDecoder().decode(body)) };
   } catch (error) {
     return { kind: 'no-answer', clientLeft, error: clientLeft ? 'the client left before the API answered' : fetchErrorText(error) };
   }

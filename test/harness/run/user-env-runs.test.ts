@@ -27,16 +27,18 @@ describe('--env on real runs', () => {
   let secretEnv: HarnessReport;
   let path: HarnessReport;
   let userKey: HarnessReport;
+  let skipped: HarnessReport;
 
   beforeAll(async () => {
     // The secret-leak variant writes the key it was given into its log.
     leaky = await materialiseVariant('secret-leak');
-    [allowFail, telemetryOff, secretEnv, path, userKey] = await Promise.all([
+    [allowFail, telemetryOff, secretEnv, path, userKey, skipped] = await Promise.all([
       runHarness({ flows: ['plan'], out, env: [flag('SPEC_OPS_BASELINE_ALLOW_FAIL', '1')] }),
       runHarness({ flows: ['validate'], out, env: [flag('SPEC_OPS_TELEMETRY_HAL', '0')] }),
       runHarness({ flows: ['validate'], scenarios: ['healthy'], out, env: [flag('SPEC_OPS_HAL_SECRET_ENV', 'KAVEDARR_KEY_V2')] }),
       runHarness({ flows: ['validate'], scenarios: ['healthy'], out, env: [flag('PATH', `${process.env.PATH}${delimiter}/opt/user-tools/bin`)] }),
       runHarness({ repo: leaky.dir, flows: ['validate'], scenarios: ['healthy'], out, env: [flag('HAL_SECRET_KAVEDARR_API_KEY', USER_KEY)] }),
+      runHarness({ flows: ['validate'], scenarios: ['flaky'], out, env: [flag('SPEC_OPS_HAL_SKIP', '1')] }),
     ]);
   }, 120_000);
 
@@ -75,6 +77,15 @@ describe('--env on real runs', () => {
     });
     expect(userKey.notes).toContain("API key: the one --env gave HAL_SECRET_KAVEDARR_API_KEY; every run's mock takes it, and secret-leak looks for it");
     expect(userKey.environment?.set).toEqual([{ name: 'HAL_SECRET_KAVEDARR_API_KEY', value: '[REDACTED]', source: '--env' }]);
+  });
+
+  it("keeps the scenario's expect for a run that should be judged by its journal but made no smoke request, and says so", () => {
+    const run = skipped.runs[0];
+    expect(run).toMatchObject({ scenario: 'flaky', expectedFrom: 'scenario', expectedFailedChecks: ['list_movies', 'graphql_ping'], expectedStatus: 'failed' });
+    expect(run?.checks.find((check) => check.id === 'hal-reached')).toMatchObject({ status: 'failed', detail: { reason: 'skip-variable' } });
+    expect(skipped.notes).toContain(
+      "flaky/validate: the journal holds no smoke request, so the run is judged by the scenario's expect, which is only its worst case",
+    );
   });
 
   it('keeps the hermetic shims in front of a PATH the user sets', () => {
