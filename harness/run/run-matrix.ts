@@ -73,11 +73,21 @@ export function proxyTargetProblem(target: string): string | null {
   }
 }
 
+/** Whether some request may meet a hang (or a wait past call_tool's 30 s), down any flaky or sequence branch. */
 function behaviourHangs(behaviour: Behaviour | undefined): boolean {
   if (!behaviour) return false;
-  if (behaviour.type === 'hang') return true;
-  if (behaviour.type === 'delay') return behaviour.ms >= 30_000 || behaviourHangs(behaviour.then);
-  return false;
+  switch (behaviour.type) {
+    case 'hang':
+      return true;
+    case 'delay':
+      return behaviour.ms + (behaviour.jitter ?? 0) >= 30_000 || behaviourHangs(behaviour.then);
+    case 'flaky':
+      return behaviourHangs(behaviour.fail) || behaviourHangs(behaviour.otherwise);
+    case 'sequence':
+      return behaviour.steps.some((step) => behaviourHangs(step)) || behaviourHangs(behaviour.then);
+    default:
+      return false;
+  }
 }
 
 export function scenarioHangs(scenario: Scenario): boolean {

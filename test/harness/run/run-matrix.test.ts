@@ -161,6 +161,13 @@ describe('scenarioHangs', () => {
     ['a short delay, then a hang', { type: 'delay', ms: 10, then: { type: 'delay', ms: 5, then: { type: 'hang' } } }, true],
     ['reset', { type: 'reset' }, false],
     ['a 503', { type: 'status', status: 503 }, false],
+    ['a delay whose jitter reaches 30 s', { type: 'delay', ms: 20_000, jitter: 10_000, then: { type: 'ok' } }, true],
+    ['a flaky that sometimes hangs', { type: 'flaky', rate: 0.1, fail: { type: 'hang' } }, true],
+    ['a flaky whose otherwise hangs', { type: 'flaky', rate: 0.9, fail: { type: 'reset' }, otherwise: { type: 'hang' } }, true],
+    ['a flaky that resets', { type: 'flaky', rate: 0.5, fail: { type: 'reset' } }, false],
+    ['a sequence with a hanging step', { type: 'sequence', steps: [{ type: 'ok' }, { type: 'hang' }] }, true],
+    ['a sequence that hangs after its steps', { type: 'sequence', steps: [{ type: 'ok' }], then: { type: 'hang' } }, true],
+    ['a sequence that never hangs', { type: 'sequence', steps: [{ type: 'ok' }, { type: 'reset' }] }, false],
   ])('%s: %s', (_, behaviour, hangs) => {
     expect(scenarioHangs(steady('s', { graphql_ping: behaviour }))).toBe(hangs);
   });
