@@ -5,7 +5,7 @@ import { getContainerRuntimeClient } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MOCK_HAL_CONTAINER_LABEL, type MockHalContainer, MockHalContainerError, startMockHalContainer } from '../../../mock-hal/container/container.ts';
 import { loadScenarioFile } from '../../../mock-hal/scenario/scenario-store.ts';
-import type { MockHalHandle } from '../../../mock-hal/server/server.ts';
+import { type MockHalHandle, startMockHal } from '../../../mock-hal/server/server.ts';
 import { IN_CI, SKIP_REASON, suiteTitle } from '../../support/container-prerequisites.ts';
 import { smokeRequest } from '../../support/smoke-requests.ts';
 
@@ -81,6 +81,38 @@ describe.skipIf(SKIP_REASON !== null)(suiteTitle('startMockHalContainer'), () =>
     const scenario = loadScenarioFile('scenarios/degraded.json');
     await mock.setScenario({ ...scenario, name: 'degraded-copy' });
     expect(await mock.scenarioState()).toMatchObject({ name: 'degraded-copy' });
+    await mock.setScenario('healthy');
+  });
+
+  it('answers a seeded flaky scenario in the same order as a mock on a socket in this process', async () => {
+    /** Statuses of 3 rounds of the four smoke requests; "network" for a reset connection. */
+    const answers = async (url: string): Promise<(number | 'network')[]> => {
+      const seen: (number | 'network')[] = [];
+      for (let round = 0; round < 3; round++) {
+        for (const check of ['health', 'list_movies', 'indexer_test', 'graphql_ping'] as const) {
+          seen.push(
+            await fetch(smokeRequest(check, url, apiKey)).then(
+              async (response) => {
+                await response.arrayBuffer();
+                return response.status;
+              },
+              () => 'network' as const,
+            ),
+          );
+        }
+      }
+      return seen;
+    };
+    await mock.setScenario('flaky');
+    const inContainer = await answers(mock.url);
+    const local = await startMockHal({ scenario: 'flaky', apiKey });
+    try {
+      expect(inContainer).toEqual(await answers(local.url));
+    } finally {
+      await local.close();
+    }
+    // The scenario's own sequence: list_movies resets on every third request.
+    expect(inContainer.filter((_, index) => index % 4 === 1)).toEqual([200, 200, 'network']);
     await mock.setScenario('healthy');
   });
 
