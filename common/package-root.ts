@@ -26,6 +26,12 @@ function findPackageRoot(start: string): string {
 /** The folder holding the kit's package.json, scenarios/ and harness/reference-guardrails/. */
 export const PACKAGE_ROOT = findPackageRoot(path.dirname(fileURLToPath(import.meta.url)));
 
+/** The kit's version, from its package.json. */
+export const KIT_VERSION: string = (() => {
+  const version = (JSON.parse(readFileSync(path.join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: unknown }).version;
+  return typeof version === 'string' ? version : 'unknown';
+})();
+
 /** The bundled scenario files. */
 export const BUNDLED_SCENARIOS_DIR = path.join(PACKAGE_ROOT, 'scenarios');
 

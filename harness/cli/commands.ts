@@ -1,16 +1,19 @@
 // The guardrail-harness commands: run, check-telemetry, merge, report, gaps, knobs,
-// hal-server, call-tool, each in its own module. main.ts runs them.
+// history, bisect, hal-server, call-tool, each in its own module. main.ts runs them.
 import { type CommandTable, dispatch, type Io, messageOf, processIo } from '../../common/cli/index.ts';
 import { ScenarioError } from '../../mock-hal/index.ts';
 import { EvidenceError } from '../evidence/evidence.ts';
 import { ExportError } from '../evidence/export-evidence.ts';
+import { HistoryError } from '../history/index.ts';
 import { MergeError } from '../reports/merge.ts';
 import { EnvOptionError } from '../run/run-environment.ts';
 import { HarnessSetupError } from '../run/runner.ts';
+import { bisectCommand } from './bisect-command.ts';
 import { checkTelemetryCommand } from './check-telemetry-command.ts';
 import { CommandLineError } from './command-line.ts';
 import { gapsCommand } from './gaps-command.ts';
 import { callToolCommand, halServerCommand } from './hal-chain-commands.ts';
+import { historyCommand } from './history-command.ts';
 import { knobsCommand } from './knobs-command.ts';
 import { mergeCommand } from './merge-command.ts';
 import { reportCommand } from './report-command.ts';
@@ -27,6 +30,10 @@ Usage:
   guardrail-harness report BUNDLE_DIR          write the bundle's self-contained HTML report (index.html)
   guardrail-harness gaps [options]             probe a repository for each known guardrail gap
   guardrail-harness knobs [options]            probe the effect of each documented variable of the scripts' environment
+  guardrail-harness history --repo DIR [options]
+                                               the gaps of every commit that touched the guardrail scripts, and where each changed
+  guardrail-harness bisect --repo DIR --gap ID --good REV --bad REV
+                                               the first commit at which a gap is present (about log2(N) probes)
   guardrail-harness hal-server                 serve the kit's HAL MCP server on stdio (a stand-in for npx -y hal-mcp)
   guardrail-harness call-tool --tool NAME [--args JSON] [--timeout SECS] [--env KEY=VALUE]... -- SERVER...
                                                call one MCP tool with the kit's call_tool: the Rust binary's
@@ -48,11 +55,13 @@ const HARNESS: CommandTable = {
     report: reportCommand,
     gaps: gapsCommand,
     knobs: knobsCommand,
+    history: historyCommand,
+    bisect: bisectCommand,
     'hal-server': halServerCommand,
     'call-tool': callToolCommand,
   },
   couldNotRun: messageOf(
-    [HarnessSetupError, ScenarioError, EvidenceError, CommandLineError, MergeError, EnvOptionError, ExportError],
+    [HarnessSetupError, ScenarioError, EvidenceError, CommandLineError, MergeError, EnvOptionError, ExportError, HistoryError],
     // Loaded lazily with --mock container, so known by name.
     ['MockHalContainerError'],
   ),

@@ -65,10 +65,15 @@ export interface EvidenceBundle {
   finalize(runs: readonly PairRunInput[]): Promise<string>;
 }
 
-export async function createBundle(outDir: string, specId: string, pairId?: string): Promise<EvidenceBundle> {
+/** The spec id names a folder of the evidence: refused when it cannot be one. */
+export function checkSpecId(specId: string): void {
   if (!FOLDER_NAME.test(specId)) {
     throw new EvidenceError(`spec id ${JSON.stringify(specId)} cannot be a folder name; use letters, digits, ".", "_" and "-" (like SPEC-KIT-018)`);
   }
+}
+
+export async function createBundle(outDir: string, specId: string, pairId?: string): Promise<EvidenceBundle> {
+  checkSpecId(specId);
   const id = pairId ?? newPairId();
   if (!FOLDER_NAME.test(id)) {
     throw new EvidenceError(

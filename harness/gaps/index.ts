@@ -18,4 +18,4 @@ export {
   type GapVerdict,
   type ProbeName,
 } from './model.ts';
-export { buildGapsJson, renderGaps } from './render.ts';
+export { buildGapsJson, evidenceLines, renderGaps } from './render.ts';

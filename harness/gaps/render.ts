@@ -19,6 +19,18 @@ export function shorten(text: string, max = 240): string {
 /** Evidence lines printed per row; --report-json has them all. */
 export const SHOWN_EVIDENCE = 4;
 
+/** A verdict's evidence, one line per fact (the run, then the check and its message), the first SHOWN_EVIDENCE of them. */
+export function evidenceLines(gap: GapVerdict, indent: string): string[] {
+  const lines: string[] = [];
+  if (gap.evidence.length === 0) lines.push(`${indent}(none)`);
+  for (const item of gap.evidence.slice(0, SHOWN_EVIDENCE)) {
+    const run = `${item.scenario}/${item.flow}${PROBE_NOTE[item.probe]}`;
+    lines.push(`${indent}${run}  ${item.check ?? 'evidence'}: ${shorten(item.message)}`);
+  }
+  if (gap.evidence.length > SHOWN_EVIDENCE) lines.push(`${indent}… and ${gap.evidence.length - SHOWN_EVIDENCE} more like these (all of them in --report-json)`);
+  return lines;
+}
+
 export function renderGaps(result: GapsResult): string {
   const table = formatTable(
     ['GAP', 'STATE', 'WHY'],
@@ -26,13 +38,7 @@ export function renderGaps(result: GapsResult): string {
   );
   const lines = [table, '', 'Evidence:'];
   for (const gap of result.gaps) {
-    lines.push(`  ${gap.id} (${gap.state})`);
-    if (gap.evidence.length === 0) lines.push('    (none)');
-    for (const item of gap.evidence.slice(0, SHOWN_EVIDENCE)) {
-      const run = `${item.scenario}/${item.flow}${PROBE_NOTE[item.probe]}`;
-      lines.push(`    ${run}  ${item.check ?? 'evidence'}: ${shorten(item.message)}`);
-    }
-    if (gap.evidence.length > SHOWN_EVIDENCE) lines.push(`    … and ${gap.evidence.length - SHOWN_EVIDENCE} more like these (all of them in --report-json)`);
+    lines.push(`  ${gap.id} (${gap.state})`, ...evidenceLines(gap, '    '));
   }
   const count = (state: GapState) => result.gaps.filter((gap) => gap.state === state);
   const present = count('present');

@@ -38,13 +38,21 @@ function findOnPath(tool: string): string | null {
   return null;
 }
 
-export function preflight(repo: string, flows: readonly Flow[]): void {
-  const missingTools = ['bash', 'git', 'jq'].filter((tool) => findOnPath(tool) === null);
+/** The tools the guardrail scripts run with. */
+export const GUARDRAIL_TOOLS: readonly string[] = ['bash', 'git', 'jq'];
+
+/** Stops with a message naming the tools that are not on PATH and how to install them. */
+export function requireTools(tools: readonly string[], who = 'the guardrail scripts'): void {
+  const missingTools = tools.filter((tool) => findOnPath(tool) === null);
   if (missingTools.length > 0) {
     throw new HarnessSetupError(
-      `the guardrail scripts need ${missingTools.join(', ')} on PATH; install ${missingTools.length > 1 ? 'them' : 'it'} (on Debian: apt-get install -y ${missingTools.join(' ')})`,
+      `${who} need ${missingTools.join(', ')} on PATH; install ${missingTools.length > 1 ? 'them' : 'it'} (on Debian: apt-get install -y ${missingTools.join(' ')})`,
     );
   }
+}
+
+export function preflight(repo: string, flows: readonly Flow[]): void {
+  requireTools(GUARDRAIL_TOOLS);
   if (!existsSync(repo) || !statSync(repo).isDirectory()) {
     throw new HarnessSetupError(`--repo ${repo} is not a folder; point it at the root of a guardrail repository`);
   }

@@ -17,7 +17,7 @@ import { HTML_REPORT_NAME } from './model.ts';
 import { renderHtmlReport } from './page.ts';
 
 export { type CheckRow, detailValue, sortedCheckRows } from './checks.ts';
-export { escapeHtml, relativeHref } from './escape.ts';
+export { escapeHtml, link, relativeHref } from './escape.ts';
 export { loadHtmlReportInput } from './load.ts';
 export {
   HTML_REPORT_NAME,
@@ -30,7 +30,7 @@ export {
   type HtmlTelemetry,
   runName,
 } from './model.ts';
-export { renderHtmlReport } from './page.ts';
+export { pageHead, renderHtmlReport } from './page.ts';
 export { type DiffKind, diffTelemetry, renderJsonWithDiff } from './telemetry-diff.ts';
 
 /** Writes the HTML report for a bundle (index.html inside it by default) and returns its path. */

@@ -62,19 +62,26 @@ document.getElementById('only-failed')?.addEventListener('change', function (eve
 });
 `;
 
+/** The start of a self-contained page, up to </head>: the title, the inline CSS, and a policy that allows no network. */
+export function pageHead(title: string, css: string): string[] {
+  return [
+    '<!doctype html>',
+    '<html lang="en"><head><meta charset="utf-8">',
+    // No network at all: only the page's inline style and script may run.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${css}</style></head>`,
+  ];
+}
+
 export function renderHtmlReport(input: HtmlReportInput): string {
   const failedChecks = input.runs.reduce((n, run) => n + run.checks.filter((check) => check.status === 'failed').length, 0);
   const failedRuns = input.runs.filter(runFailed).length;
   const title = `Guardrail harness ${input.ok ? 'passed' : 'failed'}: ${input.specId}`;
   const parts: string[] = [];
   parts.push(
-    '<!doctype html>',
-    '<html lang="en"><head><meta charset="utf-8">',
-    // No network at all: only the inline style and script below may run.
-    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:">`,
-    '<meta name="viewport" content="width=device-width, initial-scale=1">',
-    `<title>${escapeHtml(title)}</title>`,
-    `<style>${CSS}</style></head>`,
+    ...pageHead(title, CSS),
     '<body>',
     `<header class="${input.ok ? 'passed' : 'failed'}">`,
     `<h1>${escapeHtml(input.specId)} guardrail evidence <span class="badge verdict ${input.ok ? 'pass' : 'fail'}">${input.ok ? 'PASSED' : 'FAILED'}</span></h1>`,
