@@ -4,7 +4,7 @@ import { type Io, parseCommandLine, UsageError } from '../../common/cli/index.ts
 import { GAP_IDS, type GapId } from '../gaps/index.ts';
 import { type BisectOutcome, bisectGap, buildBisectJson, DEFAULT_HISTORY_PATHS, renderBisect } from '../history/index.ts';
 import { DEFAULT_SPEC_ID } from '../run/runner.ts';
-import { COMMIT_PROBE_OPTIONS, commitProbeOptions, concurrencyOption } from './options.ts';
+import { COMMIT_PROBE_OPTIONS, commitProbeOptions, concurrencyOption, requiredRepo } from './options.ts';
 
 export const BISECT_HELP = `Usage: guardrail-harness bisect --repo DIR --gap ID --good REV --bad REV [options]
 
@@ -56,6 +56,7 @@ export async function bisectCommand(args: string[], io: Io): Promise<number> {
     help: BISECT_HELP,
     options: { ...COMMIT_PROBE_OPTIONS, gap: { type: 'string' }, good: { type: 'string' }, bad: { type: 'string' } },
   });
+  requiredRepo(values.repo, 'bisect');
   const gap = gapOption(values.gap);
   const good = revOption(values.good, '--good');
   const bad = revOption(values.bad, '--bad');

@@ -132,7 +132,8 @@ export async function resolveRange(root: string, range: string | undefined): Pro
 /** --paths as git reads them relative to the root: no absolute names, no "..", no trailing "/". */
 export function normalisePaths(paths: readonly string[]): string[] {
   const normal = paths.map((path) => {
-    const clean = posix.normalize(path.trim().replace(/\\/g, '/')).replace(/\/+$/, '');
+    const given = path.trim();
+    const clean = given === '' ? '' : posix.normalize(given.replace(/\\/g, '/')).replace(/\/+$/, '');
     if (clean === '' || clean.startsWith('/') || clean === '..' || clean.startsWith('../')) {
       throw new HistoryError(`--paths ${JSON.stringify(path)}: give a file or folder relative to the repository root, like scripts/spec_ops_004`);
     }

@@ -58,7 +58,7 @@ describe('guardrail-harness run', () => {
     [['run', '--bogus'], /Unknown option '--bogus'/],
     [
       ['deploy'],
-      /unknown command "deploy"; the commands are run, check-telemetry, merge, report, gaps, knobs, hal-server, call-tool\nRun guardrail-harness --help for usage\./,
+      /unknown command "deploy"; the commands are run, check-telemetry, merge, report, gaps, knobs, history, bisect, hal-server, call-tool\nRun guardrail-harness --help for usage\./,
     ],
     [['run', '--out'], /--out needs a value: --out VALUE\nRun guardrail-harness run --help for usage\./],
     [['run', '--env', 'NO_EQUALS'], /--env "NO_EQUALS": expected KEY=VALUE/],
