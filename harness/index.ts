@@ -5,6 +5,16 @@
 export { REFERENCE_GUARDRAILS_DIR } from '../common/package-root.ts';
 // Probing a guardrail repository for its known gaps and for the knobs its environment documents.
 export { detectGaps, type GapId, type GapsOptions, type GapsResult, type GapVerdict } from './gaps/index.ts';
+// The same probes across a repository's history: every commit that touched the guardrails, and the commit where a gap came in.
+export {
+  type BisectOptions,
+  type BisectResult,
+  bisectGap,
+  HistoryError,
+  type HistoryOptions,
+  type HistoryResult,
+  runHistory,
+} from './history/index.ts';
 export { detectKnobs, type KnobId, type KnobRow, type KnobsOptions, type KnobsResult } from './knobs/index.ts';
 export { type WrittenReports, writeReports } from './reports/index.ts';
 // Turning reports into files: merging CI shards, then writing report.json, junit.xml and summary.md.

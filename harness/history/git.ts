@@ -204,8 +204,8 @@ export async function exportCommit(root: string, sha: string, dest: string): Pro
   // -m: the files get the time of extraction, so tar never warns about dates in the future.
   const tar = spawn('tar', ['-x', '-m', '--no-same-owner', '-f', '-', '-C', dest], { stdio: ['pipe', 'ignore', 'pipe'] });
   archive.stdout.pipe(tar.stdin);
-  const finished = (child: typeof archive | typeof tar, name: string) =>
-    new Promise<string>((done, fail) => {
+  const finished = (child: typeof archive | typeof tar, name: string, tool: string) =>
+    new Promise<void>((done, fail) => {
       let stderr = '';
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr += chunk.toString();
@@ -213,15 +213,15 @@ export async function exportCommit(root: string, sha: string, dest: string): Pro
       child.on('error', (error: NodeJS.ErrnoException) =>
         fail(
           error.code === 'ENOENT'
-            ? new HarnessSetupError(`history and bisect need ${name} on PATH; install it (on Debian: apt-get install -y ${name})`)
+            ? new HarnessSetupError(`history and bisect need ${tool} on PATH; install it (on Debian: apt-get install -y ${tool})`)
             : error,
         ),
       );
       child.on('close', (code) =>
-        code === 0 ? done(stderr) : fail(new HistoryError(`${name} of commit ${sha} exited ${code}: ${stderr.trim().split('\n')[0] ?? ''}`)),
+        code === 0 ? done() : fail(new HistoryError(`${name} of commit ${sha} exited ${code}: ${stderr.trim().split('\n')[0] ?? ''}`)),
       );
     });
   // A failed tar closes its stdin; the archive then dies of EPIPE, which says nothing new.
   tar.stdin.on('error', () => undefined);
-  await Promise.all([finished(archive, 'git archive'), finished(tar, 'tar')]);
+  await Promise.all([finished(archive, 'git archive', 'git'), finished(tar, 'tar', 'tar')]);
 }

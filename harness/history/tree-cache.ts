@@ -12,6 +12,7 @@ import { KIT_VERSION } from '../../common/package-root.ts';
 import { GAP_IDS, type GapVerdict } from '../gaps/index.ts';
 import { isSecretSetting } from '../run/run-environment.ts';
 import type { EnvSetting } from '../run/types.ts';
+import { HistoryError } from './git.ts';
 
 /** Raised when entries change shape, so older ones are simply not found. */
 const CACHE_FORMAT = 1;
@@ -104,8 +105,15 @@ function usableEntry(value: unknown, tree: string): CacheEntry | null {
 /** The cache in `dir` (made if missing), for verdicts decided under `context` (built with this cache's salt). */
 export async function openTreeCache(dir: string, makeContext: (salt: string) => VerdictContext): Promise<{ cache: TreeCache; context: VerdictContext }> {
   const root = resolve(dir);
-  await mkdir(root, { recursive: true, mode: 0o700 });
-  const context = makeContext(await readSalt(root));
+  let salt: string;
+  try {
+    await mkdir(root, { recursive: true, mode: 0o700 });
+    salt = await readSalt(root);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    throw new HistoryError(`--cache ${root}: cannot keep a cache there (${code}); give a folder you can write to, or --no-cache`);
+  }
+  const context = makeContext(salt);
   const entryFile = (tree: string) =>
     join(
       root,

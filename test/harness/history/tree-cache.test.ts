@@ -93,3 +93,13 @@ describe('the tree cache', () => {
     expect(await opened.cache.read(TREE)).toEqual(verdicts);
   });
 });
+
+describe('a cache folder that cannot be used', () => {
+  it('is refused with what to do', async () => {
+    const file = join(scratch, 'a-file');
+    writeFileSync(file, 'not a folder');
+    await expect(openTreeCache(join(file, 'cache'), (salt) => verdictContext('SPEC-KIT-018', [], [], salt))).rejects.toThrow(
+      /--cache .*a-file\/cache: cannot keep a cache there \(ENOTDIR\); give a folder you can write to, or --no-cache/,
+    );
+  });
+});
