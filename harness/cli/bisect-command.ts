@@ -17,7 +17,7 @@ does. Each commit is probed on its own copy; the repository is only read.
 
   --repo DIR             the root of a git checkout of the guardrail repository (required; only read)
   --gap ID               the gap: ${GAP_IDS.join(', ')}
-  --good REV             a commit where the gap is closed
+  --good REV             a commit where the gap is closed, on --bad's first-parent line
   --bad REV              a later commit, descending from --good, where the gap is present
   --paths LIST           files and folders whose content decides the verdicts, comma-separated or repeated
                          (default ${DEFAULT_HISTORY_PATHS.join(',')})
@@ -33,8 +33,8 @@ does. Each commit is probed on its own copy; the repository is only read.
                          nothing else interpreted (repeatable; files first, then --env)
 
 Exit status: 0 found; 1 --good already has the gap present, or --bad does not have it;
-2 bisect could not run (not a git repository, a bad revision, an unknown gap, good the same as bad
-or not an ancestor of it) or could not name one commit: good or bad is not testable for the gap,
+2 bisect could not run (not a git repository, a bad revision, an unknown gap, good the same as bad,
+not an ancestor of it or off its first-parent line) or could not name one commit: good or bad is not testable for the gap,
 or commits where it is not testable stand next to the change (it then lists the commits it could be).
 `;
 

@@ -59,6 +59,15 @@ export async function bisectGap(options: BisectOptions): Promise<BisectResult> {
   }
   const [good, bad] = await Promise.all([commitInfo(root, goodSha), commitInfo(root, badSha)]);
   const candidates = await touchingCommits(root, { text: `${goodSha}..${badSha}`, from: goodSha, to: badSha }, paths);
+  // The search takes good's verdicts for the commit the searched line starts from: true when
+  // good is on bad's first-parent line, or when that commit has good's guardrail files anyway.
+  const start = candidates[0]?.parents[0];
+  if (candidates.length > 0 && (start === undefined || (await examiner.treeOf(start)) !== (await examiner.treeOf(goodSha)))) {
+    throw new HistoryError(
+      `--good ${options.good} is reached from --bad ${options.bad} only through a merged branch, and the first-parent line it would be searched on starts ` +
+        `from other guardrail files (${start === undefined ? 'no commit' : start.slice(0, 12)}); give a good commit on that line (git log --first-parent --oneline ${options.bad} lists them)`,
+    );
+  }
   const steps: BisectStep[] = [];
   const examine = async (role: BisectStep['role'], commit: CommitInfo): Promise<BisectStep> => {
     const examined: Examined = await examiner.examine(commit);

@@ -70,12 +70,21 @@ export class TreeExaminer {
   }
 
   private async examineTree(commit: CommitInfo, tree: string): Promise<TreeVerdicts> {
+    const started = Date.now();
     const cached = await this.cache?.read(tree);
     if (cached) {
       this.counts.cacheHits += 1;
-      return { tree, source: 'cache', sha: cached.sha, probedAt: cached.probedAt, gaps: cached.gaps, bundles: cached.bundles, problem: null };
+      const verdicts: TreeVerdicts = {
+        tree,
+        source: 'cache',
+        sha: cached.sha,
+        probedAt: cached.probedAt,
+        gaps: cached.gaps,
+        bundles: cached.bundles,
+        problem: null,
+      };
+      return this.done(commit, verdicts, started);
     }
-    const started = Date.now();
     const scratch = await scratchDir('guardrail-history-');
     try {
       const copy = join(scratch, 'repo');

@@ -50,7 +50,7 @@ export interface ExamineOptions {
   /** Parallel runs inside one probe. */
   runConcurrency?: number;
   timeoutSeconds?: number;
-  /** Called once per tree actually examined (not for a commit reusing one), with how long it took. */
+  /** Called once per tree, when it has been probed, read from the cache or found to have no scripts, with how long that took. */
   onExamined?: (commit: CommitInfo, verdicts: TreeVerdicts, ms: number) => void;
 }
 

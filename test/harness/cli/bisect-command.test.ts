@@ -1,7 +1,7 @@
 // guardrail-harness bisect as a user runs it, where no probe is needed: what it refuses
 // (exit 2, with what to do), ends where the gap cannot be tested, and its help. The
 // real-history bisections are in test/harness/history/history.test.ts.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,7 +17,11 @@ beforeAll(() => {
   repo = new HistoryBuilder('bisect-command-');
   const noScripts = repo.commit('The workspace, no guardrail scripts yet', () => rmSync(join(repo.dir, 'scripts'), { recursive: true }));
   const readme = repo.commit('README only', () => repo.append('README.md', 'more\n'));
+  repo.git('checkout', '-q', '-b', 'side');
+  repo.commit('side: a root manifest', () => writeFileSync(join(repo.dir, 'Cargo.toml'), '[workspace]\n'));
+  repo.git('checkout', '-q', 'main');
   const notes = repo.commit('Cargo notes', () => repo.append('codex-rs/Cargo.toml', '# notes\n'));
+  repo.merge('side', "Merge branch 'side'");
   sha = { noScripts, readme, notes };
 });
 
@@ -67,6 +71,10 @@ describe('guardrail-harness bisect', () => {
     [
       ['--repo', 'REPO', '--gap', 'secret-leak', '--good', 'HEAD', '--bad', 'HEAD~2'],
       /--good HEAD is not an ancestor of --bad HEAD~2; bisect searches the commits between them, so give a good commit that bad descends from/,
+    ],
+    [
+      ['--repo', 'REPO', '--gap', 'secret-leak', '--good', 'side', '--bad', 'main'],
+      /--good side is reached from --bad main only through a merged branch, and the first-parent line it would be searched on starts from other guardrail files \(\w{12}\); give a good commit on that line \(git log --first-parent --oneline main lists them\)/,
     ],
   ])('%j exits 2 with a message that says what to do', async (args, message) => {
     const result = await bisect(...args.map((arg) => (arg === 'REPO' ? repo.dir : arg)), '--no-cache', '--out', join(scratch, 'refused'));

@@ -189,6 +189,7 @@ describe('history on a ten-commit history', () => {
     const first = runs.first?.json as unknown as HistoryJson;
     const second = runs.second?.json as unknown as HistoryJson;
     expect([second.probes, second.cacheHits, second.reused]).toEqual([0, 3, 4]);
+    expect(runs.second?.stderr.split('\n').filter((line) => line.startsWith('cache '))).toHaveLength(3);
     expect(probeBundles('second')).toEqual([]);
     expect(second.commits.map(({ sha, gaps }) => ({ sha, gaps }))).toEqual(first.commits.map(({ sha, gaps }) => ({ sha, gaps })));
     expect(second.changes).toEqual(first.changes);
