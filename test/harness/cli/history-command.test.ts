@@ -1,13 +1,16 @@
-// guardrail-harness history as a user runs it, where no probe is needed: what it refuses
-// (exit 2, with what to do), its help, and commits without the guardrail scripts, which
-// are reported and never probed. The real-history runs are in test/harness/history/.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// guardrail-harness history as a user runs it, where no whole probe is needed: what it
+// refuses (exit 2, with what to do), its help, commits without the guardrail scripts (reported,
+// never probed), and a stop mid-probe. The real-history runs are in test/harness/history/.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessMain } from '../../../harness/cli/commands.ts';
 import type { HistoryJson } from '../../../harness/history/index.ts';
 import { fingerprint, HistoryBuilder } from '../../support/history-repo.ts';
+import { NODE, ROOT } from '../../support/mcp.ts';
+import { processesMentioning } from '../../support/process-table.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'history-command-test-'));
 let repo: HistoryBuilder;
@@ -103,5 +106,45 @@ describe('guardrail-harness history', () => {
     const out: string[] = [];
     expect(await harnessMain(['--help'], { stdout: (text) => out.push(text), stderr: () => undefined })).toBe(0);
     expect(out.join('')).toMatch(/guardrail-harness history --repo DIR \[options\]\n +the gaps of every commit that touched the guardrail scripts/);
+  });
+});
+
+function exited(child: ChildProcess): Promise<number | null> {
+  return new Promise((done) => {
+    if (child.exitCode !== null) done(child.exitCode);
+    else child.once('exit', (code) => done(code));
+  });
+}
+
+describe('stopping history mid-probe', () => {
+  it("SIGINT removes the commit's copy and the runs' folders, leaves no guardrail running, and the repository as it was", async () => {
+    const guarded = new HistoryBuilder('history-stop-');
+    guarded.commit('Add the guardrails');
+    const before = fingerprint(guarded.dir);
+    const marker = mkdtempSync(join(tmpdir(), 'history-stop-tmp-'));
+    const child = spawn(NODE, [join(ROOT, 'harness/cli/main.ts'), 'history', '--repo', guarded.dir, '--no-cache', '--out', join(marker, 'out')], {
+      cwd: marker,
+      env: { ...process.env, TMPDIR: marker },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout?.on('data', (chunk) => (output += chunk));
+    child.stderr?.on('data', (chunk) => (output += chunk));
+    try {
+      // In flight: the commit is exported, and a guardrail script runs in a copy of it.
+      await expect
+        .poll(() => processesMentioning(marker).filter((row) => /spec_ops_\w+\.sh/.test(row.args)).length, { timeout: 60_000, interval: 100 })
+        .toBeGreaterThan(0);
+      expect(readdirSync(marker).some((name) => name.startsWith('guardrail-history-'))).toBe(true);
+      child.kill('SIGINT');
+      expect(await exited(child), output).toBe(130);
+      await expect.poll(() => processesMentioning(marker), { timeout: 10_000, interval: 50 }).toEqual([]);
+      expect(readdirSync(marker).filter((name) => name.startsWith('guardrail-'))).toEqual([]);
+      expect(fingerprint(guarded.dir)).toEqual(before);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      rmSync(marker, { recursive: true, force: true });
+      guarded.remove();
+    }
   });
 });
