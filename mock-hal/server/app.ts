@@ -19,7 +19,7 @@ import { forwardRequest, type Upstream } from './forward.ts';
 import { Journal } from './journal.ts';
 import { type Limits, resolveLimits } from './limits.ts';
 import { nodeBindings } from './node-bindings.ts';
-import { BodyTooLarge, isJson, readBodyText } from './request-body.ts';
+import { BodyTooLarge, bodyText, isJson, readBody } from './request-body.ts';
 
 export interface MockHalAppOptions {
   scenario: Scenario;
@@ -69,6 +69,8 @@ type Variables = {
   /** Why the API behind a proxy gave no answer. */
   upstreamError: string | undefined;
   rawBody: string;
+  /** mock-hal proxy only: the body as received, which is what gets forwarded. */
+  rawBytes: Uint8Array | undefined;
   fault: Fault | undefined;
   graphql: GraphqlInspection | undefined;
   /** Set when Yoga answered on the socket itself: the status it sent. */
@@ -181,8 +183,11 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     c.set('graphql', undefined);
     c.set('sentStatus', undefined);
     let tooLarge = false;
+    c.set('rawBytes', undefined);
     try {
-      c.set('rawBody', await readBodyText(c, maxBodyBytes));
+      const bytes = await readBody(c, maxBodyBytes);
+      c.set('rawBody', bodyText(bytes));
+      if (upstream) c.set('rawBytes', bytes);
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error;
       tooLarge = true;
@@ -233,8 +238,9 @@ export function createMockHalApp(options: MockHalAppOptions): MockHalApp {
     const forwarded = await forwardRequest(upstream, {
       method: c.req.method,
       pathAndQuery: `${url.pathname}${url.search}`,
+      proxyOrigin: url.origin,
       headers: c.req.raw.headers,
-      body: c.get('rawBody'),
+      body: c.get('rawBytes') ?? new Uint8Array(),
       clientGone: faults.clientGone(),
     });
     if (forwarded.kind === 'answer') return forwarded.response;

@@ -22,9 +22,24 @@ export interface ForwardRequest {
   /** Path and query as the client sent them. */
   pathAndQuery: string;
   headers: Headers;
-  body: string;
+  /** As received: forwarded byte for byte. */
+  body: Uint8Array;
+  /** The origin the client reached the proxy at: a redirect to the API is pointed back at it. */
+  proxyOrigin: string;
   /** Resolves when the client has gone: the upstream request is abandoned then. */
   clientGone: Promise<void>;
+}
+
+/**
+ * A Location under the API's base URL, pointed at the same place through the proxy, as a
+ * reverse proxy does (nginx's proxy_redirect default): a client that follows the redirect
+ * stays behind the faults. Relative locations and other hosts are left as they are.
+ */
+export function throughProxy(location: string, target: URL, proxyOrigin: string): string {
+  const base = joinTarget(target, '');
+  if (location !== base && !location.startsWith(`${base}/`) && !location.startsWith(`${base}?`)) return location;
+  const rest = location.slice(base.length);
+  return `${proxyOrigin}${rest.startsWith('/') ? rest : `/${rest}`}`;
 }
 
 export async function forwardRequest(upstream: Upstream, request: ForwardRequest): Promise<Forwarded> {
@@ -44,7 +59,7 @@ export async function forwardRequest(upstream: Upstream, request: ForwardRequest
     const response = await fetch(joinTarget(upstream.target, request.pathAndQuery), {
       method: request.method,
       headers,
-      body: request.method === 'GET' || request.method === 'HEAD' || request.body === '' ? undefined : request.body,
+      body: request.method === 'GET' || request.method === 'HEAD' || request.body.length === 0 ? undefined : new Uint8Array(request.body),
       redirect: 'manual',
       signal: abort.signal,
     });
@@ -56,6 +71,8 @@ export async function forwardRequest(upstream: Upstream, request: ForwardRequest
     });
     // Headers.forEach joins several Set-Cookie values with commas, which would break them.
     for (const cookie of response.headers.getSetCookie()) out.append('set-cookie', cookie);
+    const location = response.headers.get('location');
+    if (location !== null) out.set('location', throughProxy(location, upstream.target, request.proxyOrigin));
     const nullBody = response.status === 204 || response.status === 205 || response.status === 304 || request.method === 'HEAD';
     const answer = new Response(nullBody ? null : body, { status: response.status, statusText: response.statusText, headers: out });
     return { kind: 'answer', response: withSentBody(answer, nullBody ? '' : new TextDecoder().decode(body)) };

@@ -65,12 +65,19 @@ async function readWebBody(request: Request, limit: number): Promise<Uint8Array>
   return Buffer.concat(chunks, size);
 }
 
-export async function readBodyText(c: Context, limit: number): Promise<string> {
+const NO_BODY = new Uint8Array();
+
+/** The request body's bytes, bounded; mock-hal proxy forwards these, as decoding would alter a binary body. */
+export async function readBody(c: Context, limit: number): Promise<Uint8Array> {
   // GET and HEAD carry no body; not asking for one spares reading or building a stream.
   const method = c.req.method;
-  if (method === 'GET' || method === 'HEAD') return '';
+  if (method === 'GET' || method === 'HEAD') return NO_BODY;
   if (Number(c.req.header('content-length') ?? '0') > limit) throw new BodyTooLarge();
   const node = nodeBindings(c);
-  const bytes = node ? await readNodeBody(node.incoming, limit) : await readWebBody(c.req.raw, limit);
-  return decoder.decode(bytes);
+  return node ? readNodeBody(node.incoming, limit) : readWebBody(c.req.raw, limit);
+}
+
+/** The request body as text, as the journal and the checks read it. */
+export function bodyText(bytes: Uint8Array): string {
+  return bytes.length === 0 ? '' : decoder.decode(bytes);
 }

@@ -24,16 +24,28 @@ interface Received {
   url: string;
   headers: IncomingHttpHeaders;
   body: string;
+  bytes: Buffer;
 }
 
-/** A bare API that records each request and answers /some/other with two cookies. */
+/** A bare API that records each request, answers /some/other with two cookies and /redirect/* with a 302. */
 async function startRawApi(): Promise<{ server: Server; url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
-      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const bytes = Buffer.concat(chunks);
+      received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: bytes.toString('utf8'), bytes });
+      if (req.url === '/redirect/inside') {
+        res.writeHead(302, { location: `http://${req.headers.host}/elsewhere?x=1` });
+        res.end();
+        return;
+      }
+      if (req.url === '/redirect/away') {
+        res.writeHead(302, { location: 'http://other.example/x' });
+        res.end();
+        return;
+      }
       if (req.url?.startsWith('/some/other')) {
         res.writeHead(201, 'Made It', [
           ['set-cookie', 'a=1; Path=/'],
@@ -150,6 +162,23 @@ describe('with a scenario that names no endpoint, everything is forwarded', () =
     const answer = await nodeRequest(`${rawProxy.url}/upload`, 'POST', { expect: '100-continue', 'content-type': 'application/json' }, body);
     expect(answer.status).toBe(200);
     expect(raw.received.map((request) => [request.url, request.body, request.headers.expect])).toEqual([['/upload', body, undefined]]);
+  });
+
+  it('a binary body reaches the API byte for byte', async () => {
+    // Every byte value, including ones that are not UTF-8 on their own.
+    const bytes = Buffer.from(Array.from({ length: 512 }, (_, index) => index % 256));
+    const answer = await fetch(`${rawProxy.url}/upload/binary`, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: bytes });
+    expect(answer.status).toBe(200);
+    await answer.arrayBuffer();
+    expect(raw.received).toHaveLength(1);
+    expect(raw.received[0]?.bytes.equals(bytes)).toBe(true);
+  });
+
+  it('a redirect to the API comes back pointing at the proxy, so a client that follows it stays behind the faults; one to another host is left alone', async () => {
+    const inside = await fetch(`${rawProxy.url}/redirect/inside`, { redirect: 'manual' });
+    expect([inside.status, inside.headers.get('location')]).toEqual([302, `${rawProxy.url}/elsewhere?x=1`]);
+    const away = await fetch(`${rawProxy.url}/redirect/away`, { redirect: 'manual' });
+    expect([away.status, away.headers.get('location')]).toEqual([302, 'http://other.example/x']);
   });
 
   it("the control API is the proxy's own: /__mock paths are never forwarded", async () => {
