@@ -5,8 +5,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessMain } from '../../../harness/cli/commands.ts';
 import { GAP_IDS } from '../../../harness/gaps/index.ts';
+import { runHarnessCli } from '../../support/harness-cli.ts';
 import { fingerprint, HistoryBuilder } from '../../support/history-repo.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bisect-command-test-'));
@@ -30,12 +30,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function bisect(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await harnessMain(['bisect', ...args], { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const bisect = (...args: string[]) => runHarnessCli(['bisect', ...args]);
 
 describe('guardrail-harness bisect', () => {
   it('exits 2 when the gap cannot be tested at good, saying so, without a probe', async () => {
@@ -97,8 +92,8 @@ describe('guardrail-harness bisect', () => {
     ]) {
       expect(help.stdout).toContain(text);
     }
-    const out: string[] = [];
-    await harnessMain(['--help'], { stdout: (text) => out.push(text), stderr: () => undefined });
-    expect(out.join('')).toMatch(/guardrail-harness bisect --repo DIR --gap ID --good REV --bad REV\n +the first commit at which a gap is present/);
+    expect((await runHarnessCli(['--help'])).stdout).toMatch(
+      /guardrail-harness bisect --repo DIR --gap ID --good REV --bad REV\n +the first commit at which a gap is present/,
+    );
   });
 });

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CHECK_TELEMETRY_HELP } from '../../../harness/cli/check-telemetry-command.ts';
-import { harnessMain } from '../../../harness/cli/commands.ts';
+import { runHarnessCli } from '../../support/harness-cli.ts';
 import { NODE, ROOT } from '../../support/mcp.ts';
 
 const FIXTURES = fileURLToPath(new URL('../../fixtures/telemetry/', import.meta.url));
@@ -18,12 +18,7 @@ const exec = promisify(execFile);
 const scratch = mkdtempSync(join(tmpdir(), 'check-telemetry-command-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function checkTelemetry(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await harnessMain(['check-telemetry', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { code, stdout, stderr };
-}
+const checkTelemetry = (...args: string[]) => runHarnessCli(['check-telemetry', ...args]);
 
 const usageError = (message: string) => ({
   code: 2,

@@ -6,8 +6,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessMain } from '../../../harness/cli/commands.ts';
 import type { HistoryJson } from '../../../harness/history/index.ts';
+import { runHarnessCli } from '../../support/harness-cli.ts';
 import { fingerprint, HistoryBuilder } from '../../support/history-repo.ts';
 import { NODE, ROOT } from '../../support/mcp.ts';
 import { processesMentioning } from '../../support/process-table.ts';
@@ -35,12 +35,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-async function history(...args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await harnessMain(['history', ...args], { stdout: (text) => out.push(text), stderr: (text) => err.push(text) });
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const history = (...args: string[]) => runHarnessCli(['history', ...args]);
 
 describe('guardrail-harness history', () => {
   it('reports commits without the scripts as not testable, probes none of them, and exits by the newest commit', async () => {
@@ -103,9 +98,9 @@ describe('guardrail-harness history', () => {
     }
     expect(help.stdout).toMatch(/--env KEY=VALUE +set a variable for the scripts, after the harness's own/);
     expect(help.stdout).toContain('(default scripts/spec_ops_004,Cargo.toml,codex-rs/Cargo.toml)');
-    const out: string[] = [];
-    expect(await harnessMain(['--help'], { stdout: (text) => out.push(text), stderr: () => undefined })).toBe(0);
-    expect(out.join('')).toMatch(/guardrail-harness history --repo DIR \[options\]\n +the gaps of every commit that touched the guardrail scripts/);
+    const top = await runHarnessCli(['--help']);
+    expect(top.code).toBe(0);
+    expect(top.stdout).toMatch(/guardrail-harness history --repo DIR \[options\]\n +the gaps of every commit that touched the guardrail scripts/);
   });
 });
 

@@ -4,18 +4,13 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { harnessMain } from '../../../harness/cli/commands.ts';
 import { MERGE_HELP } from '../../../harness/cli/merge-command.ts';
+import { runHarnessCli } from '../../support/harness-cli.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'merge-command-test-'));
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-async function merge(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await harnessMain(['merge', ...args], { stdout: (text) => (stdout += text), stderr: (text) => (stderr += text) });
-  return { code, stdout, stderr };
-}
+const merge = (...args: string[]) => runHarnessCli(['merge', ...args]);
 
 const usageError = (message: string) => ({ code: 2, stdout: '', stderr: `guardrail-harness: ${message}\nRun guardrail-harness merge --help for usage.\n` });
 

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessMain } from '../../../harness/cli/commands.ts';
 import type { HistoryJson } from '../../../harness/history/index.ts';
+import { runHarnessCli } from '../../support/harness-cli.ts';
 import { HistoryBuilder } from '../../support/history-repo.ts';
 
 const COMMON = 'scripts/spec_ops_004/common.sh';
@@ -33,11 +33,7 @@ afterAll(() => {
 describe('history over a commit whose scripts cannot run', () => {
   it('probes it, reports what its runs showed, and goes on to the commits after it', async () => {
     const report = join(scratch, 'history.json');
-    const out: string[] = [];
-    const code = await harnessMain(['history', '--repo', repo.dir, '--no-cache', '--out', join(scratch, 'out'), '--report-json', report], {
-      stdout: (text) => out.push(text),
-      stderr: () => undefined,
-    });
+    const { code, stdout } = await runHarnessCli(['history', '--repo', repo.dir, '--no-cache', '--out', join(scratch, 'out'), '--report-json', report]);
     const json = JSON.parse(readFileSync(report, 'utf8')) as HistoryJson;
     // The mended commit has the first one's guardrail tree again, so it reuses that probe.
     expect(json.commits.map((commit) => [commit.sha, commit.source, commit.sameTreeAs, commit.problem])).toEqual([
@@ -55,6 +51,6 @@ describe('history over a commit whose scripts cannot run', () => {
     expect(json.changes.filter((change) => change.sha === fixed).length).toBeGreaterThan(0);
     // The newest commit decides the exit status: no gap there.
     expect(code).toBe(0);
-    expect(out.join('')).toContain('Mend common.sh');
+    expect(stdout).toContain('Mend common.sh');
   }, 300_000);
 });

@@ -1,0 +1,23 @@
+// guardrail-harness run in this process, as its bin runs it, keeping what it printed: for
+// tests of a command's output and exit status that need no separate process.
+import { harnessMain } from '../../harness/cli/commands.ts';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export async function runHarnessCli(args: readonly string[]): Promise<CliResult> {
+  let stdout = '';
+  let stderr = '';
+  const code = await harnessMain([...args], {
+    stdout: (text) => {
+      stdout += text;
+    },
+    stderr: (text) => {
+      stderr += text;
+    },
+  });
+  return { code, stdout, stderr };
+}
