@@ -2,10 +2,9 @@
 // commit is made with a fixed identity and fixed dates, so its sha is the same on every
 // machine, and gaps come and go through the variant patches (variant-repo.ts).
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { cpSync, lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { REFERENCE_GUARDRAILS_DIR } from '../../harness/run/runner.ts';
 import { patchFile } from './variant-repo.ts';
 
@@ -105,20 +104,4 @@ export function buildGapHistory(): GapHistory {
   const M = repo.merge('feature', "Merge branch 'feature'");
   const N = repo.commit('Escape the graphql_ping args again', () => repo.patch('graphql-unescaped', true));
   return { builder: repo, sha: { A, B, X, R, H, I, S1, S2, M, N } };
-}
-
-/** Every file and folder under `dir`, .git included, with its mode and the hash of its content: equal means byte for byte the same. */
-export function fingerprint(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .map((entry) => join(entry.parentPath, entry.name))
-    .map((path) => {
-      const info = lstatSync(path);
-      const content = info.isFile()
-        ? createHash('sha256').update(readFileSync(path)).digest('hex')
-        : info.isSymbolicLink()
-          ? `-> ${readlinkSync(path)}`
-          : 'dir';
-      return `${relative(dir, path)} ${info.mode.toString(8)} ${content}`;
-    })
-    .sort();
 }

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GAP_IDS } from '../../../harness/gaps/index.ts';
 import { runHarnessCli } from '../../support/harness-cli.ts';
-import { fingerprint, HistoryBuilder } from '../../support/history-repo.ts';
+import { HistoryBuilder } from '../../support/history-repo.ts';
+import { fingerprint } from '../../support/repo-fingerprint.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'bisect-command-test-'));
 let repo: HistoryBuilder;

@@ -8,9 +8,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HistoryJson } from '../../../harness/history/index.ts';
 import { runHarnessCli } from '../../support/harness-cli.ts';
-import { fingerprint, HistoryBuilder } from '../../support/history-repo.ts';
+import { HistoryBuilder } from '../../support/history-repo.ts';
 import { NODE, ROOT } from '../../support/mcp.ts';
 import { processesMentioning } from '../../support/process-table.ts';
+import { fingerprint } from '../../support/repo-fingerprint.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'history-command-test-'));
 let repo: HistoryBuilder;

@@ -1,14 +1,15 @@
 // For gaps.test.ts: probes the reference guardrails and every regressed variant with
 // `gaps`, two at a time, and keeps per target the verdicts, the failing check ids of each
 // probe run and whether the repository was left as it was; renders the gap matrix.
-import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
-import { harnessMain, type Io } from '../../../harness/cli/commands.ts';
+import { harnessMain } from '../../../harness/cli/commands.ts';
 import { detectGaps, GAP_IDS, type GapId, type GapState, type GapVerdict, type ProbeName } from '../../../harness/gaps/index.ts';
 import { REFERENCE_GUARDRAILS_DIR } from '../../../harness/run/runner.ts';
 import { CHECK_IDS, type CheckId, type RunReport } from '../../../harness/run/types.ts';
+import { captureIo } from '../../support/harness-cli.ts';
+import { fileHashes } from '../../support/repo-fingerprint.ts';
 import { materialiseVariant, VARIANTS } from '../../support/variant-repo.ts';
 
 /** Probed through the command line (exit code and --report-json); the others through detectGaps. */
@@ -45,21 +46,6 @@ function failuresOf(probes: { name: ProbeName; runs: RunReport[] }[]): { failure
     }
   }
   return { failures, runs };
-}
-
-/** Every file under `dir` with a hash of its content. */
-function fingerprint(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .map((file) => `${file} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`)
-    .sort();
-}
-
-export function captureIo(): Io & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return { out, err, stdout: (text) => out.push(text), stderr: (text) => err.push(text) };
 }
 
 async function probeViaCli(out: string, target: string, repo: string | undefined): Promise<Omit<Probed, 'untouched' | 'ms'>> {
@@ -100,9 +86,9 @@ async function probe(out: string, target: string): Promise<Probed> {
   const variant = target === 'reference' ? null : await materialiseVariant(target);
   try {
     const repoDir = variant?.dir ?? REFERENCE_GUARDRAILS_DIR;
-    const before = fingerprint(repoDir);
+    const before = fileHashes(repoDir);
     const result = CLI_TARGETS.has(target) ? await probeViaCli(out, target, variant?.dir) : await probeViaApi(out, target, repoDir);
-    return { ...result, untouched: JSON.stringify(fingerprint(repoDir)) === JSON.stringify(before), ms: Date.now() - started };
+    return { ...result, untouched: JSON.stringify(fileHashes(repoDir)) === JSON.stringify(before), ms: Date.now() - started };
   } finally {
     await variant?.remove();
   }

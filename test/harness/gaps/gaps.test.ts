@@ -13,8 +13,9 @@ import { harnessMain } from '../../../harness/cli/commands.ts';
 import { GAP_IDS, type GapId, type GapState } from '../../../harness/gaps/index.ts';
 import { REFERENCE_GUARDRAILS_DIR } from '../../../harness/run/runner.ts';
 import type { CheckId } from '../../../harness/run/types.ts';
+import { captureIo } from '../../support/harness-cli.ts';
 import { materialiseVariant, VARIANTS } from '../../support/variant-repo.ts';
-import { captureIo, type Probed, probeAll, renderMatrix, TARGETS } from './gaps-fixtures.ts';
+import { type Probed, probeAll, renderMatrix, TARGETS } from './gaps-fixtures.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'gaps-test-'));
 const OUTPUT_DIR = fileURLToPath(new URL('../../output', import.meta.url));

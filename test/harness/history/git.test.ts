@@ -18,7 +18,8 @@ import {
   resolveRange,
   touchingCommits,
 } from '../../../harness/history/git.ts';
-import { fingerprint, HistoryBuilder } from '../../support/history-repo.ts';
+import { HistoryBuilder } from '../../support/history-repo.ts';
+import { fingerprint } from '../../support/repo-fingerprint.ts';
 
 const PATHS = ['scripts/spec_ops_004', 'Cargo.toml', 'codex-rs/Cargo.toml'];
 const COMMON = 'scripts/spec_ops_004/common.sh';

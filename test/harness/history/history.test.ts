@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harnessMain } from '../../../harness/cli/commands.ts';
 import { GAP_IDS, type GapId, type GapState } from '../../../harness/gaps/index.ts';
 import type { HistoryJson } from '../../../harness/history/index.ts';
-import { buildGapHistory, fingerprint, type GapHistory, HistoryBuilder } from '../../support/history-repo.ts';
+import { buildGapHistory, type GapHistory, HistoryBuilder } from '../../support/history-repo.ts';
+import { fingerprint } from '../../support/repo-fingerprint.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'history-runs-'));
 const at = (name: string) => join(scratch, name);

@@ -2,15 +2,16 @@
 // row holds) and over one regressed variant per knob (exactly its own row broken). The
 // reference and one variant go through the command line (exit code, --report-json, table);
 // the others through detectKnobs. The matrix it prints is written to test/output/knob-matrix.md.
-import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { harnessMain, type Io } from '../../../harness/cli/commands.ts';
+import { harnessMain } from '../../../harness/cli/commands.ts';
 import { detectKnobs, KNOB_IDS, type KnobId, type KnobRow, type KnobState } from '../../../harness/knobs/index.ts';
 import { REFERENCE_GUARDRAILS_DIR } from '../../../harness/run/runner.ts';
+import { captureIo } from '../../support/harness-cli.ts';
+import { fileHashes } from '../../support/repo-fingerprint.ts';
 import { KNOB_VARIANTS, materialiseVariant, patchStats, variantNote } from '../../support/variant-repo.ts';
 
 const out = mkdtempSync(join(tmpdir(), 'knobs-test-'));
@@ -28,20 +29,6 @@ interface Probed {
   untouched: boolean;
 }
 const probed = new Map<string, Probed>();
-
-function captureIo(): Io & { out: string[]; err: string[] } {
-  const outText: string[] = [];
-  const err: string[] = [];
-  return { out: outText, err, stdout: (text) => outText.push(text), stderr: (text) => err.push(text) };
-}
-
-function fingerprint(dir: string): string[] {
-  return readdirSync(dir, { recursive: true, withFileTypes: true })
-    .filter((entry) => entry.isFile())
-    .map((entry) => join(entry.parentPath, entry.name))
-    .map((file) => `${file} ${createHash('sha256').update(readFileSync(file)).digest('hex')}`)
-    .sort();
-}
 
 function runsIn(bundle: string): number {
   return (JSON.parse(readFileSync(join(bundle, 'report.json'), 'utf8')) as { runs: unknown[] }).runs.length;
@@ -62,7 +49,7 @@ async function probeOnce(target: string): Promise<void> {
   const variant = target === 'reference' ? null : await materialiseVariant(target);
   try {
     const repo = variant?.dir ?? REFERENCE_GUARDRAILS_DIR;
-    const before = fingerprint(repo);
+    const before = fileHashes(repo);
     let result: Omit<Probed, 'untouched'>;
     if (CLI_TARGETS.has(target)) {
       const reportPath = join(out, `${target}.knobs.json`);
@@ -88,7 +75,7 @@ async function probeOnce(target: string): Promise<void> {
         runs: found.probes.reduce((sum, item) => sum + item.report.runs.length, 0),
       };
     }
-    probed.set(target, { ...result, untouched: JSON.stringify(fingerprint(repo)) === JSON.stringify(before) });
+    probed.set(target, { ...result, untouched: JSON.stringify(fileHashes(repo)) === JSON.stringify(before) });
   } finally {
     await variant?.remove();
   }
