@@ -17,7 +17,7 @@ export interface Choice {
 
 export interface Resolved {
   behaviour: Behaviour;
-  choices: Choice[];
+  choices: readonly Choice[];
 }
 
 /** Hands out each node's request count (0 first) and counts this one; keyed by the node's path. */

@@ -37,7 +37,7 @@ export function checkPhase(scenario: Scenario, phase: number): void {
 }
 
 const OK: Behaviour = { type: 'ok' };
-const NO_CHOICES: Resolved['choices'] = Object.freeze([]) as unknown as Resolved['choices'];
+const NO_CHOICES: Resolved['choices'] = Object.freeze([]);
 
 /** What a phase answers for a check: an endpoint it does not name gets `fallback` (the healthy answer unless a proxy forwards it). */
 export function behaviourIn(phase: Phase, check: CheckName, fallback: Behaviour = OK): Behaviour {

@@ -63,7 +63,7 @@ type Variables = {
   /** The scenario phase when the request arrived: it answers, and the journal names it. */
   active: ActivePhase;
   /** The per-request decisions (flaky, sequence, jitter) that picked the answer. */
-  choices: Choice[] | undefined;
+  choices: readonly Choice[] | undefined;
   /** Why a correct guardrail counts the answer as a failed check (null: passed); set where the answer's body had to be read. */
   failure: string | null | undefined;
   /** Why the API behind a proxy gave no answer. */

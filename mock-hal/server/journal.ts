@@ -71,7 +71,7 @@ export interface JournalRecord {
   /** Set only where judging the answer needed its body; otherwise judged from status and fault when read. */
   failure?: string | null;
   upstreamError?: string;
-  choices?: Choice[];
+  choices?: readonly Choice[];
 }
 
 /** Records are JSON-safe (node's raw header list, not a Headers object) when they must cross processes. */
@@ -124,7 +124,7 @@ function toEntry(id: number, record: JournalRecord, redactor: Redactor): Journal
     const failure = record.failure !== undefined ? record.failure : checkFailure(check, journalAnswer(record));
     entry.failure = failure === null ? null : redactor.text(failure);
   }
-  if (record.choices) entry.choices = record.choices;
+  if (record.choices) entry.choices = [...record.choices];
   return entry;
 }
 

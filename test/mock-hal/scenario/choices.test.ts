@@ -3,7 +3,7 @@
 // pure function of seeds and counts, so every assertion is exact or has a fixed margin.
 import { describe, expect, it } from 'vitest';
 import type { Behaviour } from '../../../mock-hal/scenario/behaviour-model.ts';
-import { type Choice, type RequestCounter, resolveChoices, seededDraw } from '../../../mock-hal/scenario/choices.ts';
+import { type RequestCounter, type Resolved, resolveChoices, seededDraw } from '../../../mock-hal/scenario/choices.ts';
 
 /** A counter like the engine's: per path, 0 first. */
 function counter(): RequestCounter & { counts: Map<string, number> } {
@@ -21,7 +21,7 @@ const RESET: Behaviour = { type: 'reset' };
 const FAIL: Behaviour = { type: 'status', status: 503 };
 
 /** The behaviours `n` requests get from one counter, with their choices. */
-function run(behaviour: Behaviour, n: number, fallback: Behaviour = OK): { behaviour: Behaviour; choices: Choice[] }[] {
+function run(behaviour: Behaviour, n: number, fallback: Behaviour = OK): Resolved[] {
   const count = counter();
   return Array.from({ length: n }, () => resolveChoices(behaviour, fallback, count));
 }
